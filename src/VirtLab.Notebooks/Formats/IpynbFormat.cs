@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VirtLab.Notebooks;
+
+/// <summary>
+/// Reads and writes Jupyter's .ipynb JSON in the shape VS Code writes for Polyglot notebooks:
+/// nbformat 4.5, cell ids, source as an array of lines, and the kernel of each code cell in
+/// <c>metadata.polyglot_notebook.kernelName</c> (older files: <c>metadata.dotnet_interactive.language</c>).
+/// </summary>
+internal static class IpynbFormat
+{
+    public static NotebookDocument Parse(string json, string? path)
+    {
+        var root = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException($"{path}: not a JSON object");
+        var metadata = (root["metadata"] as JsonObject)?.DeepClone().AsObject() ?? new JsonObject();
+        var defaultKernel = DefaultKernelName(metadata);
+        var cells = (root["cells"] as JsonArray ?? []).Select(node => ParseCell(node!.AsObject(), defaultKernel));
+        return new NotebookDocument(cells, metadata, path, NotebookFormat.Ipynb);
+    }
+
+    /// <summary>The notebook's default kernel: Polyglot's kernelInfo, else the kernelspec's language, else C#.</summary>
+    public static string DefaultKernelName(JsonObject metadata)
+    {
+        var name = metadata["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>()
+            ?? metadata["kernelspec"]?["language"]?.GetValue<string>()
+            ?? metadata["language_info"]?["name"]?.GetValue<string>()
+            ?? KernelNames.CSharp;
+        return KernelNames.Normalize(name);
+    }
+
+    private static NotebookCell ParseCell(JsonObject json, string defaultKernel)
+    {
+        var metadata = (json["metadata"] as JsonObject)?.DeepClone().AsObject() ?? new JsonObject();
+        var source = MultilineText.Read(json["source"]);
+        var id = json["id"]?.GetValue<string>();
+        var cellType = json["cell_type"]?.GetValue<string>();
+
+        if (cellType == "markdown") return new NotebookCell(CellKind.Markdown, source, KernelNames.Markdown, id, metadata);
+        if (cellType == "raw") return new NotebookCell(CellKind.Raw, source, "raw", id, metadata);
+
+        var kernel = KernelNames.Normalize(
+            metadata["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
+            ?? metadata["dotnet_interactive"]?["language"]?.GetValue<string>()
+            ?? defaultKernel);
+        var kind = KernelNames.IsMarkdown(kernel) ? CellKind.Markdown : CellKind.Code;
+        var cell = new NotebookCell(kind, source, kernel, id, metadata)
+        {
+            ExecutionCount = json["execution_count"]?.GetValue<int>(),
+        };
+        foreach (var output in json["outputs"] as JsonArray ?? [])
+        {
+            if (ParseOutput(output!.AsObject()) is { } parsed) cell.Outputs.Add(parsed);
+        }
+        return cell;
+    }
+
+    private static CellOutput? ParseOutput(JsonObject json) => json["output_type"]?.GetValue<string>() switch
+    {
+        "stream" => new StreamOutput(json["name"]?.GetValue<string>() ?? StreamOutput.StandardOutput, MultilineText.Read(json["text"])),
+        "display_data" or "execute_result" => new DisplayOutput(
+            (json["data"] as JsonObject ?? []).ToDictionary(pair => pair.Key, pair => ReadData(pair.Value))),
+        "error" => new ErrorOutput(
+            json["ename"]?.GetValue<string>() ?? "Error",
+            json["evalue"]?.GetValue<string>() ?? "",
+            (json["traceback"] as JsonArray ?? []).Select(line => line?.GetValue<string>() ?? "").ToList()),
+        _ => null,
+    };
+
+    // Text mime types are strings or line arrays; JSON mime types (application/json) hold any JSON value.
+    private static string ReadData(JsonNode? node) => node switch
+    {
+        null => "",
+        JsonArray lines => MultilineText.Read(lines),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+
+    public static JsonObject ToJson(NotebookDocument document)
+    {
+        var cells = new JsonArray();
+        foreach (var cell in document.Cells) cells.Add(CellToJson(cell));
+        var metadata = document.Metadata.DeepClone().AsObject();
+        if (document.Format == NotebookFormat.Dib) AddPolyglotMetadata(metadata);
+        return new JsonObject
+        {
+            ["cells"] = cells,
+            ["metadata"] = metadata,
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+    }
+
+    // A .dib has no kernelspec; give the saved .ipynb the metadata VS Code would write.
+    private static void AddPolyglotMetadata(JsonObject metadata)
+    {
+        metadata["kernelspec"] ??= new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" };
+        metadata["language_info"] ??= new JsonObject { ["name"] = "C#" };
+        metadata["polyglot_notebook"] ??= new JsonObject
+        {
+            ["kernelInfo"] = new JsonObject
+            {
+                ["defaultKernelName"] = "csharp",
+                ["items"] = new JsonArray(new JsonObject { ["aliases"] = new JsonArray(), ["name"] = "csharp" }),
+            },
+        };
+    }
+
+    private static JsonObject CellToJson(NotebookCell cell)
+    {
+        // Keys in alphabetical order, as VS Code writes them.
+        var json = new JsonObject { ["cell_type"] = cell.Kind switch { CellKind.Markdown => "markdown", CellKind.Raw => "raw", _ => "code" } };
+        if (cell.Kind == CellKind.Code) json["execution_count"] = cell.ExecutionCount;
+        json["id"] = cell.Id ??= NewCellId();
+        var metadata = cell.Metadata.DeepClone().AsObject();
+        if (cell.Kind == CellKind.Code && metadata["polyglot_notebook"] is null)
+        {
+            metadata["dotnet_interactive"] = new JsonObject { ["language"] = cell.KernelName };
+            metadata["polyglot_notebook"] = new JsonObject { ["kernelName"] = cell.KernelName };
+        }
+        json["metadata"] = metadata;
+        if (cell.Kind == CellKind.Code)
+        {
+            var outputs = new JsonArray();
+            foreach (var output in cell.Outputs) outputs.Add(OutputToJson(output));
+            json["outputs"] = outputs;
+        }
+        json["source"] = MultilineText.Write(cell.Source);
+        return json;
+    }
+
+    private static JsonObject OutputToJson(CellOutput output) => output switch
+    {
+        StreamOutput stream => new JsonObject
+        {
+            ["name"] = stream.Name,
+            ["output_type"] = "stream",
+            ["text"] = MultilineText.Write(stream.Text),
+        },
+        DisplayOutput display => new JsonObject
+        {
+            ["data"] = new JsonObject(display.Data.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)MultilineText.Write(pair.Value)))),
+            ["metadata"] = new JsonObject(),
+            ["output_type"] = "display_data",
+        },
+        ErrorOutput error => new JsonObject
+        {
+            ["ename"] = error.Name,
+            ["evalue"] = error.Value,
+            ["output_type"] = "error",
+            ["traceback"] = new JsonArray(error.Traceback.Select(line => (JsonNode?)line).ToArray()),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(output), output, "unknown output kind"),
+    };
+
+    private static string NewCellId() => Guid.NewGuid().ToString("N")[..8];
+}

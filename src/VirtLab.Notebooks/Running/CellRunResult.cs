@@ -1,0 +1,33 @@
+namespace VirtLab.Notebooks;
+
+/// <summary>How a cell's run ended.</summary>
+public enum CellStatus
+{
+    /// <summary>The cell ran to the end.</summary>
+    Succeeded,
+
+    /// <summary>The cell did not compile, threw, or uses a kernel VirtLab does not run.</summary>
+    Failed,
+
+    /// <summary>The cell ran longer than <see cref="RunOptions.CellTimeout"/>.</summary>
+    TimedOut,
+
+    /// <summary>The cell was not run because an earlier cell failed and <see cref="RunOptions.StopOnError"/> was set.</summary>
+    Skipped,
+}
+
+/// <summary>The result of one code cell: where it is, how it ended, how long it took.</summary>
+public sealed record CellRunResult(int Index, NotebookCell Cell, CellStatus Status, TimeSpan Elapsed);
+
+/// <summary>The result of running a notebook: the executed document (cells now hold outputs) and one result per code cell.</summary>
+public sealed record NotebookRunResult(NotebookDocument Document, IReadOnlyList<CellRunResult> Cells, TimeSpan Elapsed)
+{
+    /// <summary>The cells that failed or timed out.</summary>
+    public IEnumerable<CellRunResult> Failures => Cells.Where(c => c.Status is CellStatus.Failed or CellStatus.TimedOut);
+
+    /// <summary>True when no cell failed or timed out.</summary>
+    public bool Succeeded => !Failures.Any();
+
+    /// <summary>The process exit code a command-line tool should return: 0 on success, 2 if any cell failed (as dotnet-repl does).</summary>
+    public int ExitCode => Succeeded ? 0 : 2;
+}
