@@ -1,0 +1,56 @@
+namespace VirtLab.Notebooks;
+
+/// <summary>Options for <see cref="Course.RunAsync"/>: how to run each lesson and how to render the site.</summary>
+public sealed record CourseOptions
+{
+    /// <summary>How each lesson is run.</summary>
+    public RunOptions Run { get; init; } = new();
+
+    /// <summary>How the site is rendered.</summary>
+    public SiteOptions Site { get; init; } = new();
+}
+
+/// <summary>The result of <see cref="Course.RunAsync"/>: one run result per lesson and the site's index page.</summary>
+public sealed record CourseResult(IReadOnlyList<NotebookRunResult> Lessons, string IndexPath)
+{
+    /// <summary>True when every cell of every lesson succeeded.</summary>
+    public bool Succeeded => Lessons.All(l => l.Succeeded);
+
+    /// <summary>0 when every lesson succeeded, 2 otherwise.</summary>
+    public int ExitCode => Succeeded ? 0 : 2;
+}
+
+/// <summary>
+/// The whole course in one call: run every lesson in a folder, then render the site.
+/// The <c>virtlab course</c> command is a thin wrapper around <see cref="RunAsync"/>.
+/// </summary>
+public static class Course
+{
+    /// <summary>The notebook files in <paramref name="notebooksDirectory"/> (.ipynb and .dib), sorted by file name.</summary>
+    public static IReadOnlyList<string> LessonFiles(string notebooksDirectory) =>
+        Directory.EnumerateFiles(notebooksDirectory)
+            .Where(path => Path.GetExtension(path).ToLowerInvariant() is ".ipynb" or ".dib")
+            .OrderBy(path => Path.GetFileName(path), StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// Runs every lesson of <paramref name="notebooksDirectory"/> in file-name order, each with a
+    /// fresh kernel, and renders the site into <paramref name="outputDirectory"/>. Lesson files are
+    /// not modified; the executed notebooks are saved inside the site. <paramref name="progress"/>
+    /// receives the runner's progress lines (<c>[lesson] cell 3/12 ... 0.4 s</c>).
+    /// </summary>
+    public static async Task<CourseResult> RunAsync(string notebooksDirectory, string outputDirectory, CourseOptions? options = null, TextWriter? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CourseOptions();
+        var runOptions = progress is null ? options.Run : options.Run with { Log = progress };
+        var results = new List<NotebookRunResult>();
+        foreach (var path in LessonFiles(notebooksDirectory))
+        {
+            var lesson = NotebookDocument.Load(path);
+            results.Add(await NotebookRunner.RunAsync(lesson, runOptions, cancellationToken));
+        }
+        var index = CourseSite.Build(results.Select(r => r.Document), outputDirectory, options.Site);
+        progress?.WriteLine($"[course] {results.Count} lessons, {results.Sum(r => r.Failures.Count())} failed cells, site: {index}");
+        return new CourseResult(results, index);
+    }
+}
