@@ -1,0 +1,149 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using VirtLab.Notebooks;
+
+namespace VirtLab.Tests.Notebooks;
+
+[Collection(NotebookRunnerCollection.Name)]
+public class NotebookRunnerTests
+{
+    private static readonly RunOptions quick = new() { CellTimeout = TimeSpan.FromSeconds(60) };
+
+    private static NotebookCell CodeCell(NotebookDocument notebook, string id) => notebook.Cells.Single(c => c.Id == id);
+
+    [Fact]
+    public async Task Runs_csharp_cells_in_order_and_captures_what_each_produces()
+    {
+        using var folder = new TestNotebookFolder("01-basics.ipynb");
+        var notebook = NotebookDocument.Load(folder.File("01-basics.ipynb"));
+        var log = new StringWriter();
+
+        var result = await NotebookRunner.RunAsync(notebook, quick with { Log = log });
+
+        // stdout
+        Assert.Equal([new StreamOutput("stdout", "hello from stdout\n")], CodeCell(notebook, "c1").Outputs);
+        // display(object): HTML by default, plus plain text
+        var displayed = Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs));
+        Assert.Contains("42", displayed.Html);
+        Assert.Equal("42", displayed.PlainText);
+        // a trailing expression is displayed the same way
+        var trailing = Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c3").Outputs));
+        Assert.Equal("43", trailing.PlainText);
+        // strings are plain text only
+        var text = Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c4").Outputs));
+        Assert.Equal(["text/plain"], text.Data.Keys);
+        Assert.Equal("just text", text.PlainText);
+        // HTML(...) is HTML only
+        var html = Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c5").Outputs));
+        Assert.Equal(["text/html"], html.Data.Keys);
+        Assert.Equal("<b>bold</b>", html.Html);
+        // compile error, with the position inside the cell
+        var compileError = Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c6").Outputs));
+        Assert.StartsWith("(2,1): error CS0200:", compileError.Value);
+        // runtime exception, after the output the cell produced before throwing
+        var thrown = CodeCell(notebook, "c7").Outputs;
+        Assert.Equal(new StreamOutput("stdout", "before the throw\n"), thrown[0]);
+        Assert.Equal("System.InvalidOperationException: boom", Assert.IsType<ErrorOutput>(thrown[1]).Value);
+        // state survives failures; System.Linq is imported by default
+        var after = CodeCell(notebook, "c8").Outputs;
+        Assert.Equal(new StreamOutput("stdout", "42\n"), after[0]);
+        Assert.Equal("1", Assert.IsType<DisplayOutput>(after[1]).PlainText);
+        // other kernels are refused
+        Assert.Contains("'fsharp' is not supported", Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c9").Outputs)).Value);
+        // markdown untouched
+        Assert.Equal("## The end", notebook.Cells[^1].Source);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["c6", "c7", "c9"], result.Failures.Select(f => f.Cell.Id));
+        Assert.Equal(Enumerable.Range(1, 9).Cast<int?>(), notebook.Cells.Where(c => c.Kind == CellKind.Code).Select(c => c.ExecutionCount));
+        Assert.Matches(@"^\[01-basics\] cell 1/9 \.\.\. \d+\.\d s$", log.ToString().Split('\n')[0].TrimEnd('\r'));
+        Assert.Contains("[01-basics] cell 6/9 ... ", log.ToString());
+        Assert.Contains("FAILED", log.ToString());
+    }
+
+    [Fact]
+    public async Task Stop_on_error_leaves_the_cells_after_the_first_failure_unrun()
+    {
+        using var folder = new TestNotebookFolder("01-basics.ipynb");
+        var notebook = NotebookDocument.Load(folder.File("01-basics.ipynb"));
+
+        var result = await NotebookRunner.RunAsync(notebook, quick with { StopOnError = true });
+
+        Assert.Equal(["c6"], result.Failures.Select(f => f.Cell.Id));
+        Assert.All(result.Cells.Skip(6), c => Assert.Equal(CellStatus.Skipped, c.Status));
+        Assert.Empty(CodeCell(notebook, "c8").Outputs);
+    }
+
+    [Fact]
+    public async Task A_cell_that_never_ends_times_out_and_the_run_goes_on()
+    {
+        using var folder = new TestNotebookFolder("timeout.ipynb");
+        var notebook = NotebookDocument.Load(folder.File("timeout.ipynb"));
+
+        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(1) });
+
+        Assert.Equal("cell timed out after 1 s", Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).Value);
+        Assert.Equal([new StreamOutput("stdout", "kept after the timeout\n")], CodeCell(notebook, "c3").Outputs);
+        Assert.Equal([CellStatus.Succeeded, CellStatus.TimedOut, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task References_a_dll_and_loads_a_script_relative_to_the_notebook_and_runs_in_its_folder()
+    {
+        using var folder = new TestNotebookFolder("relative-reference.ipynb", "helpers.csx", "data.txt");
+        Directory.CreateDirectory(folder.File("lib"));
+        EmitLibrary(folder.File("lib/Greeting.dll"), """
+            namespace Greeting;
+            public static class Greeter { public static string Hello(string name) => $"Hello, {name}"; }
+            """);
+        var notebook = NotebookDocument.Load(folder.File("relative-reference.ipynb"));
+        var directoryBefore = Environment.CurrentDirectory;
+
+        var result = await NotebookRunner.RunAsync(notebook, quick);
+
+        Assert.True(result.Succeeded, string.Join("\n", notebook.Cells.SelectMany(c => c.Outputs).OfType<ErrorOutput>().Select(e => e.Value)));
+        Assert.Equal("Hello, STUDENTS!", Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).PlainText);
+        Assert.Equal("data next to the notebook", Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c3").Outputs)).PlainText);
+        Assert.Equal(directoryBefore, Environment.CurrentDirectory);
+    }
+
+    [Fact]
+    public async Task Runs_a_dib_notebook_and_ignores_magic_commands()
+    {
+        var notebook = NotebookDocument.Load(Path.Combine(TestNotebookFolder.Fixtures, "lesson.dib"));
+
+        var result = await NotebookRunner.RunAsync(notebook, quick);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal([new StreamOutput("stdout", "10\n")], notebook.Cells[1].Outputs);
+        Assert.Equal("4", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[2].Outputs)).PlainText);
+    }
+
+    [Fact]
+    public async Task Console_is_given_back_to_the_host_after_the_run()
+    {
+        var notebook = NotebookDocument.Load(Path.Combine(TestNotebookFolder.Fixtures, "lesson.dib"));
+        var hostOut = Console.Out;
+
+        await NotebookRunner.RunAsync(notebook, quick);
+
+        Assert.Same(hostOut, Console.Out);
+    }
+
+    /// <summary>Compiles C# source into a class library at <paramref name="path"/>.</summary>
+    internal static void EmitLibrary(string path, string source)
+    {
+        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var references = new[] { "System.Runtime.dll", "System.Private.CoreLib.dll" }
+            .Select(name => MetadataReference.CreateFromFile(Path.Combine(frameworkDirectory, name)));
+        var compilation = CSharpCompilation.Create(
+            Path.GetFileNameWithoutExtension(path),
+            [CSharpSyntaxTree.ParseText(source)],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var emitted = compilation.Emit(path);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+    }
+}

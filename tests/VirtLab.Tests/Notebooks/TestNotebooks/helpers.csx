@@ -1,0 +1,1 @@
+string Shout(string text) => text.ToUpperInvariant() + "!";
