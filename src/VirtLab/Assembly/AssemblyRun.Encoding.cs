@@ -6,7 +6,8 @@ namespace VirtLab.Assembly;
 /// <summary>Pass 2: with every address known, evaluate operands and write the bytes of each section.</summary>
 internal sealed partial class AssemblyRun
 {
-    private const uint Nop = 0x0000_0013; // addi zero, zero, 0
+    private const uint Nop = 0x0000_0013;          // addi zero, zero, 0
+    private const ushort CompressedNop = 0x0001;   // c.nop, used by GNU as only as alignment filler
 
     private readonly Dictionary<(Section, uint), uint> _encodedWords = [];
 
@@ -52,14 +53,23 @@ internal sealed partial class AssemblyRun
         return contents;
     }
 
-    /// <summary>Padding in code: zero bytes up to a 4-byte boundary, then nops (what GNU as does without compressed instructions).</summary>
-    private void WriteFill(FillFragment fill, Span<byte> target)
+    /// <summary>
+    /// Padding in code, byte for byte what GNU as writes: one zero byte if the length is odd (no instruction
+    /// can start there anyway), then one 2-byte <c>c.nop</c> (0x0001) if needed to reach a 4-byte boundary,
+    /// then 4-byte nops. The odd bytes sit after data placed in .text, so they are never executed.
+    /// </summary>
+    private static void WriteFill(FillFragment fill, Span<byte> target)
     {
         target.Fill(fill.Fill);
         if (!fill.CodePadding) return;
-        int misaligned = (int)((4 - (_currentAddress & 3)) & 3);
-        target[..Math.Min(misaligned, target.Length)].Clear();
-        for (int i = misaligned; i + 4 <= target.Length; i += 4)
+        int i = 0;
+        if (target.Length % 2 == 1) target[i++] = 0;
+        if ((target.Length - i) % 4 == 2)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(target[i..], CompressedNop);
+            i += 2;
+        }
+        for (; i + 4 <= target.Length; i += 4)
             BinaryPrimitives.WriteUInt32LittleEndian(target[i..], Nop);
     }
 

@@ -263,11 +263,11 @@ internal sealed partial class AssemblyRun
             case "lla":
                 if (Count(2, 2)) PcRelativePair(e, "addi", Register(ops[0], at), Register(ops[0], at), ops[1]);
                 return 2;
-            case "call": // call target  |  call rd, target
+            case "call": // call target (auipc ra; jalr ra)  |  call rd, target (auipc t1; jalr rd), as GNU as does
                 if (Count(1, 2))
                 {
-                    int link = ops.Count == 2 ? Register(ops[0], at) : ReturnAddress;
-                    PcRelativePair(e, "jalr", link, link, ops[^1]);
+                    if (ops.Count == 2) PcRelativePair(e, "jalr", Temporary1, Register(ops[0], at), ops[1]);
+                    else PcRelativePair(e, "jalr", ReturnAddress, ReturnAddress, ops[0]);
                 }
                 return 2;
             case "tail": // auipc t1, %pcrel_hi(target); jalr zero, %pcrel_lo(...)(t1)
