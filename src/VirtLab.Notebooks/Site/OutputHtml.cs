@@ -10,7 +10,7 @@ namespace VirtLab.Notebooks;
 /// </summary>
 internal static partial class OutputHtml
 {
-    [GeneratedRegex(@"(https?:)?//cdn\.plot\.ly/plotly(-(latest|[0-9.]+))?(\.min)?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(https?:)?//cdn\.plot\.ly/plotly(-(latest|[0-9]+(\.[0-9]+)*))?(\.min)?", RegexOptions.IgnoreCase)]
     private static partial Regex PlotlyOnCdn();
 
     public static string Render(CellOutput output, string localPlotly) => output switch
