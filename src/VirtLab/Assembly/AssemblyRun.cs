@@ -182,7 +182,7 @@ internal sealed partial class AssemblyRun
     }
 
     /// <summary>Value of a symbol. Before layout labels are "not known yet"; after layout an unknown symbol is an error.</summary>
-    private Evaluation LookUp(SymbolExpression symbol)
+    private Evaluation LookUp(SymbolExpression symbol, int depth)
     {
         if (symbol.Name == ".")
             return _layoutDone ? Evaluation.Of(_currentAddress) : Evaluation.NotYetKnown;
@@ -200,7 +200,7 @@ internal sealed partial class AssemblyRun
                 _symbolsBeingEvaluated.Add(symbol.Name);
                 try
                 {
-                    return ExpressionEvaluator.Evaluate(equated.Value, LookUp);
+                    return ExpressionEvaluator.Evaluate(equated.Value, LookUp, depth);
                 }
                 finally
                 {

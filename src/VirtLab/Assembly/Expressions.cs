@@ -137,19 +137,26 @@ internal sealed class ExpressionParser(IReadOnlyList<Token> tokens, Func<Token, 
 }
 
 /// <summary>Evaluates expression trees. Symbols come from a lookup that may say "not known yet".</summary>
+/// <remarks>
+/// The lookup receives the current depth so that symbols defined through other symbols continue counting;
+/// evaluation stops at <see cref="MaxDepth"/> levels, which keeps hostile input from overflowing the stack.
+/// </remarks>
 internal static class ExpressionEvaluator
 {
-    public static Evaluation Evaluate(Expression expression, Func<SymbolExpression, Evaluation> lookup)
+    public const int MaxDepth = 1000;
+
+    public static Evaluation Evaluate(Expression expression, Func<SymbolExpression, int, Evaluation> lookup, int depth = 0)
     {
+        if (depth > MaxDepth) return Evaluation.Fail(expression.At, "expression is nested too deeply");
         switch (expression)
         {
             case NumberExpression n:
                 return Evaluation.Of(n.Value);
             case SymbolExpression s:
-                return lookup(s);
+                return lookup(s, depth + 1);
             case UnaryExpression u:
             {
-                var operand = Evaluate(u.Operand, lookup);
+                var operand = Evaluate(u.Operand, lookup, depth + 1);
                 if (!operand.Known) return operand;
                 return Evaluation.Of(u.Operator switch
                 {
@@ -161,9 +168,9 @@ internal static class ExpressionEvaluator
             }
             case BinaryExpression b:
             {
-                var left = Evaluate(b.Left, lookup);
+                var left = Evaluate(b.Left, lookup, depth + 1);
                 if (left.Error is not null) return left;
-                var right = Evaluate(b.Right, lookup);
+                var right = Evaluate(b.Right, lookup, depth + 1);
                 if (right.Error is not null) return right;
                 if (!left.Known || !right.Known) return Evaluation.NotYetKnown;
                 long l = left.Value, r = right.Value;

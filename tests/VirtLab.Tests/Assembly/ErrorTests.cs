@@ -116,5 +116,12 @@ public class ErrorTests
         var chain = string.Join("\n", Enumerable.Range(0, 1000).Select(i => $".equ s{i}, s{i + 1} + 1")) + "\n.equ s1000, 0\n.word s0";
         var chained = Assembler.Assemble(".data\n" + chain);
         Assert.False(chained.Success);
+
+        var longSum = Assembler.Assemble("li a0, " + string.Join("+", Enumerable.Repeat("1", 200_000)));
+        Assert.False(longSum.Success);
+
+        var wide = string.Join("\n", Enumerable.Range(0, 99).Select(i => $".equ w{i}, w{i + 1}+" + string.Join("+", Enumerable.Repeat("1", 500))));
+        var wideResult = Assembler.Assemble(".data\n" + wide + "\n.equ w99, 0\n.word w0");
+        Assert.False(wideResult.Success);
     }
 }
