@@ -84,7 +84,7 @@ public class CourseSiteTests
             : null;
         Skip.If(dll is null, "Plotly.NET 6.0.0 is not in the NuGet cache");
 
-        var script = PlotlyScript.FromAssembly(Assembly.LoadFrom(dll!));
+        var script = PlotlyScript.FromAssembly(System.Reflection.Assembly.LoadFrom(dll!));
 
         Assert.NotNull(script);
         Assert.EndsWith("plotly-2.28.0.min.js", script.Origin);
