@@ -102,8 +102,10 @@ public sealed unsafe partial class Hart
     /// </summary>
     public long Run(long maxInstructions)
     {
-        long retired = 0;
-        while (retired < maxInstructions && !StopRequested)
+        long retired = 0, trapped = 0;
+        // Trapping instructions retire nothing but still use up the budget: otherwise a trap loop
+        // (mtvec pointing at memory that cannot be fetched) would never return.
+        while (retired + trapped < maxInstructions && !StopRequested)
         {
             if (IsWaitingForInterrupt)
             {
@@ -111,10 +113,12 @@ public sealed unsafe partial class Hart
                 IsWaitingForInterrupt = false;
             }
             if (TakeInterruptIfAny() && PendingExit) break;
-            long slice = maxInstructions - retired;
+            long slice = maxInstructions - retired - trapped;
             ulong untilTimer = CyclesUntilTimerInterrupt();
             if ((ulong)slice > untilTimer) slice = (long)Math.Max(1, untilTimer);
-            retired += ExecuteBlock(slice);
+            long ran = ExecuteBlock(slice);
+            retired += ran;
+            if (ran == 0) trapped++;
             if (PendingExit || IsWaitingForInterrupt) break;
         }
         return retired;
