@@ -197,6 +197,7 @@ public sealed unsafe partial class Hart
     {
         Instret += (ulong)instructions;
         Cycle += (ulong)instructions;
+        Retired += (ulong)instructions;
         return instructions;
     }
 }

@@ -66,6 +66,12 @@ public sealed unsafe partial class Hart
     /// </summary>
     public ulong Cycle { get; set; }
 
+    /// <summary>
+    /// Instructions this hart has retired, as the host counts them. Unlike <see cref="Instret"/>
+    /// (minstret), the guest cannot write it, so measurements built on it cannot be fooled.
+    /// </summary>
+    public ulong Retired { get; private set; }
+
     /// <summary>True while the hart sleeps in WFI, waiting for an enabled interrupt to become pending.</summary>
     public bool IsWaitingForInterrupt { get; internal set; }
 

@@ -59,7 +59,7 @@ public sealed partial class Machine
     public string ConsoleOutput => Uart.Output + HtifOutput;
 
     /// <summary>Instructions retired by all harts.</summary>
-    public ulong Instructions => (ulong)_harts.Sum(h => (long)h.Instret);
+    public ulong Instructions => (ulong)_harts.Sum(h => (long)h.Retired);
 
     /// <summary>
     /// Copies <paramref name="bytes"/> to RAM at <paramref name="address"/>. Returns an error message
