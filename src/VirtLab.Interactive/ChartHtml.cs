@@ -65,7 +65,10 @@ public static class ChartHtml
             .Append("<script type=\"text/javascript\">\n(function () {\n")
             .Append("  var target = document.getElementById('").Append(id).Append("');\n")
             .Append("  var figure = ").Append(figure).Append(";\n")
-            .Append("  var layout = Object.assign({ height: ").Append(DefaultHeight).Append(" }, figure.layout || {});\n")
+            // Plotly.NET's default layout fixes width and height; let the chart fill the output's width instead.
+            .Append("  var layout = Object.assign({}, figure.layout || {}, { autosize: true });\n")
+            .Append("  delete layout.width;\n")
+            .Append("  layout.height = ").Append(DefaultHeight).Append(" + (layout.sliders ? 90 : 0) + (layout.updatemenus ? 40 : 0);\n")
             .Append("  function draw() { Plotly.newPlot(target, figure.data, layout, { responsive: true, displaylogo: false }); }\n")
             .Append("  if (typeof window.Plotly !== 'undefined') { draw(); return; }\n")
             .Append("  var tries = 0;\n")

@@ -114,7 +114,7 @@ public static class Charts
             var slider = new Slider();
             slider.SetProperty("active", 0);
             slider.SetProperty("currentvalue", Dyn(("prefix", parameter + ": "), ("visible", true)));
-            slider.SetProperty("pad", Dyn(("t", 50)));
+            slider.SetProperty("pad", Dyn(("t", 80)));
             slider.SetProperty("steps", steps.Select((s, i) => Step(new SliderStep(), s.Label, visibility[i])).ToList());
             chart = Chart.withSlider(slider, FSharpOption<bool>.None).Invoke(chart);
         }
