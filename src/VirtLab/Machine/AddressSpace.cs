@@ -34,6 +34,7 @@ public sealed unsafe class AddressSpace
     private readonly uint[] _pageMap;
     private readonly List<DeviceMapping> _devices = new();
     private readonly Dictionary<uint, Action<uint, uint>> _watches = new();
+    private uint[] _watchedWords = [];   // the keys of _watches, for a quick scan on the store path
     internal readonly DecodedCode Code;
 
     /// <summary>Creates an address space whose RAM window of <paramref name="pageCount"/> pages starts at <paramref name="ramBase"/>; no page is mapped yet.</summary>
@@ -152,6 +153,7 @@ public sealed unsafe class AddressSpace
         uint off = address - RamBase;
         if (off >= RamSize) throw new ArgumentOutOfRangeException(nameof(address), $"0x{address:x8} is not in RAM");
         _watches[address & ~3u] = onWrite;
+        _watchedWords = _watches.Keys.ToArray();
         int page = (int)(off >> PhysicalMemory.PageShift);
         _watchedPages.Add(page);
         _pageMap[page] &= ~FastWrite;
@@ -201,6 +203,33 @@ public sealed unsafe class AddressSpace
         }
         var device = Find(address, out uint devOffset);
         return device is not null && device.Write(devOffset, size, value);
+    }
+
+    /// <summary>Outcome of <see cref="StoreAside"/>.</summary>
+    internal enum AsideStore { Done, DoneEndBlock, NotPlainRam }
+
+    /// <summary>
+    /// A store the fast path declined, done without leaving the block when it is a plain RAM store
+    /// to a present, writable page with no decoded code: the case of a watched page (the data page
+    /// that holds <c>tohost</c> usually holds the program's other data too). Reports
+    /// <see cref="AsideStore.DoneEndBlock"/> when a watcher ran, since it may have ended the program.
+    /// </summary>
+    internal AsideStore StoreAside(uint address, int size, uint value)
+    {
+        uint off = address - RamBase;
+        if (off >= RamSize || (off & PhysicalMemory.PageOffsetMask) + (uint)size > PhysicalMemory.PageSize) return AsideStore.NotPlainRam;
+        int page = (int)(off >> PhysicalMemory.PageShift);
+        if ((_pageMap[page] & Writable) == 0 || Code.HasCode(page)) return AsideStore.NotPlainRam;
+        byte* p = HostPointer(off);
+        switch (size) { case 1: *p = (byte)value; break; case 2: *(ushort*)p = (ushort)value; break; default: *(uint*)p = value; break; }
+        uint word = address & ~3u;
+        foreach (uint watched in _watchedWords)
+        {
+            if (watched != word) continue;
+            _watches[word](word, *(uint*)HostPointer(off & ~3u));
+            return AsideStore.DoneEndBlock;
+        }
+        return AsideStore.Done;
     }
 
     /// <summary>Fetches an instruction word; false on an access fault.</summary>

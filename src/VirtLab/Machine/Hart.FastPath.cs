@@ -41,6 +41,7 @@ public sealed unsafe partial class Hart
         DecodedInstruction* run = ip;   // first instruction of the current straight-line run
         long left = slice;              // budget still unspent before this run
         uint target, a, o, e;
+        int size;
 
         for (;;)
         {
@@ -106,17 +107,17 @@ public sealed unsafe partial class Hart
                     a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
                     if (o < _ramSize && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
                     { *(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = (byte)x[ip->Rs2]; ip++; continue; }
-                    goto Slow;
+                    size = 1; goto StoreAside;
                 case Op.Sh:
                     a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
                     if (o < _ramSize && (o & PageMask) <= PageMask - 1 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
                     { *(ushort*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = (ushort)x[ip->Rs2]; ip++; continue; }
-                    goto Slow;
+                    size = 2; goto StoreAside;
                 case Op.Sw:
                     a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
                     if (o < _ramSize && (o & PageMask) <= PageMask - 3 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
                     { *(uint*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = x[ip->Rs2]; ip++; continue; }
-                    goto Slow;
+                    size = 4; goto StoreAside;
 
                 case Op.Addi: x[ip->Rd] = x[ip->Rs1] + (uint)ip->Imm; ip++; continue;
                 case Op.Slti: x[ip->Rd] = (int)x[ip->Rs1] < ip->Imm ? 1u : 0u; ip++; continue;
@@ -149,6 +150,20 @@ public sealed unsafe partial class Hart
                 case Op.Remu: { uint d = x[ip->Rs2]; x[ip->Rd] = d == 0 ? x[ip->Rs1] : x[ip->Rs1] % d; ip++; continue; }
 
                 case Op.Fence: ip++; continue;
+                default: goto Slow;
+            }
+
+        StoreAside:
+            // A store to RAM that the fast path declined (watched page, code page, page to fault
+            // in, straddling pages): let the address space try it as a plain RAM store first.
+            switch (mem.StoreAside(a, size, x[ip->Rs2]))
+            {
+                case AddressSpace.AsideStore.Done: ip++; continue;
+                case AddressSpace.AsideStore.DoneEndBlock:
+                    ip++;
+                    left -= ip - run;
+                    Pc = _pageBase + (uint)((ip - _slots) << 2);
+                    return Retire(slice - left);
                 default: goto Slow;
             }
 
