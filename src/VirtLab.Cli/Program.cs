@@ -1,1 +1,20 @@
-Console.WriteLine("virtlab");
+using System.CommandLine;
+
+namespace VirtLab.Cli;
+
+/// <summary>
+/// The <c>virtlab</c> command. Each command group lives in its own file with a static
+/// <c>Create()</c>; this file only lists them, one line per group.
+/// </summary>
+public static class Program
+{
+    /// <summary>Builds the root command with every command group.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("VirtLab: a teaching kit for virtualization built around an emulated RISC-V machine.");
+        root.Add(RunCommand.Create());
+        return root;
+    }
+
+    public static int Main(string[] args) => VirtLabCli.Run(args);
+}
