@@ -28,7 +28,7 @@ public static class ExitCodes
     /// <summary>Text for <c>--help</c>.</summary>
     public const string HelpText =
         """
-        Exit codes:
+        Exit codes of virtlab run:
           0        the program ended successfully (tohost = 1, or test finisher pass)
           1..255   the program's own failure code (tohost = code << 1 | 1, or finisher 0x3333 | code << 16);
                    codes above 255 are reduced to their low byte, and to 1 if that byte is 0

@@ -9,9 +9,9 @@ namespace VirtLab.Cli;
 public static class Program
 {
     /// <summary>Builds the root command with every command group.</summary>
-    public static RootCommand CreateRootCommand()
+    public static Command CreateRootCommand()
     {
-        var root = new RootCommand("VirtLab: a teaching kit for virtualization built around an emulated RISC-V machine.");
+        var root = VirtLabCli.CreateEmptyRoot();
         root.Add(RunCommand.Create());
         return root;
     }

@@ -41,10 +41,11 @@ public static class RunCommand
 
         var command = new Command("run",
             "Run a bare-metal RISC-V program (RV32IM + Zicsr, M/U modes) on the emulated machine and print what it prints, " +
-            "then a summary: instructions, cycles, speed and why it stopped.\n\n" + ExitCodes.HelpText)
+            "then a summary: instructions, cycles, speed and why it stopped.")
         {
             program, maxInstructions, trace, ramMib, quiet,
         };
+        VirtLabCli.SetHelpEpilog(command, ExitCodes.HelpText);
         command.SetAction(parse => Execute(
             parse.GetValue(program)!,
             parse.GetValue(maxInstructions),
