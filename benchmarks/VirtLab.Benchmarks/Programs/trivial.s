@@ -13,3 +13,4 @@ _start:
         .globl  tohost
 tohost: .dword  0
         .size   tohost, 8
+        .size   tohost, 8

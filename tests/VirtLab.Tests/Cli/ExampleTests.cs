@@ -50,3 +50,34 @@ public sealed class ExampleTests
     public void TimerPrintsADotPerInterrupt() =>
         Assert.StartsWith(".....\n5 timer interrupts taken\n", CliHarness.Run("run", Path.Combine(CliHarness.ExamplesDirectory, "timer.s")).Output);
 }
+
+/// <summary>The benchmark programs assemble, and the one QEMU's start-up is timed on passes.</summary>
+public sealed class BenchmarkProgramTests
+{
+    private static string ProgramsDirectory => Path.Combine(CliHarness.RepoRoot, "benchmarks", "VirtLab.Benchmarks", "Programs");
+
+    [Theory]
+    [InlineData("loop.s")]
+    [InlineData("mixed.s")]
+    [InlineData("trivial.s")]
+    public void BenchmarkProgramAssembles(string name)
+    {
+        var result = Assembler.Assemble(File.ReadAllText(Path.Combine(ProgramsDirectory, name)), name);
+        Assert.True(result.Success, result.DiagnosticsText());
+        Assert.Equal(0x8000_0000u, result.Program!.Entry);   // QEMU's spike machine starts there
+        Assert.True(result.Program.TryGetSymbol("tohost", out _));
+        Assert.Matches(@"\.size\s+tohost,\s*8", File.ReadAllText(Path.Combine(ProgramsDirectory, name)));   // QEMU insists
+    }
+
+    [Fact]
+    public void ShortenedMixedProgramRunsToSuccess()
+    {
+        string source = File.ReadAllText(Path.Combine(ProgramsDirectory, "mixed.s"));
+        Assert.Contains(".equ PASSES, 20000", source);
+        var program = Assembler.Assemble(source.Replace(".equ PASSES, 20000", ".equ PASSES, 3"), "mixed.s").Program!;
+        var machine = new VirtLab.Machine.Machine();
+        Assert.Null(machine.Load(program));
+        var result = machine.Run(10_000_000);
+        Assert.True(result.Passed, result.Message);
+    }
+}

@@ -78,3 +78,25 @@ public sealed class GnuToolchainTests : IDisposable
         Assert.Equal(expectedCode, CliHarness.Run("run", elf).ExitCode);
     }
 }
+
+/// <summary>An ELF written by VirtLab's assembler runs on QEMU's spike machine with the same exit code.</summary>
+public sealed class VirtLabElfOnQemuTests : IDisposable
+{
+    private readonly CliHarness _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [SkippableTheory]
+    [InlineData("tohost-test.S", 0)]
+    public void VirtLabElfRunsOnQemu(string example, int expectedCode)
+    {
+        string qemu = ExternalTools.Require("qemu-system-riscv32");
+        var assembled = VirtLab.Assembly.Assembler.Assemble(File.ReadAllText(Path.Combine(CliHarness.ExamplesDirectory, example)), example);
+        Assert.True(assembled.Success, assembled.DiagnosticsText());
+        string elf = _files.Write("prog.elf", assembled.Program!.ToElf());
+        var result = ExternalTools.Run(qemu, ["-machine", "spike", "-cpu", "rv32,f=off,d=off", "-nographic", "-bios", "none", "-kernel", elf],
+            TimeSpan.FromSeconds(20), standardInput: "");
+        Assert.True(!result.TimedOut && result.ExitCode == expectedCode, result.ToString());
+        Assert.Equal(expectedCode, CliHarness.Run("run", elf).ExitCode);
+    }
+}
