@@ -133,3 +133,7 @@ done_message:
         .globl  tohost
 tohost: .dword  0
         .size   tohost, 8
+        # QEMU's spike machine ignores tohost unless fromhost (the host's reply word) exists too.
+        .globl  fromhost
+fromhost: .dword 0
+        .size   fromhost, 8

@@ -13,6 +13,7 @@ public static class Program
     {
         var root = VirtLabCli.CreateEmptyRoot();
         root.Add(RunCommand.Create());
+        root.Add(AssembleCommand.Create());
         return root;
     }
 
