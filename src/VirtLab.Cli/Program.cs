@@ -1,10 +1,23 @@
 using System.CommandLine;
-using VirtLab.Cli;
 
-// Minimal entry point for the notebook branch; the real Program.cs lives on the CLI branch.
-var root = new RootCommand("VirtLab: a RISC-V machine and hypervisor to learn virtualization with")
+namespace VirtLab.Cli;
+
+/// <summary>
+/// The <c>virtlab</c> command. Each command group lives in its own file with a static
+/// factory; this file only lists them, one line per group.
+/// </summary>
+public static class Program
 {
-    NotebookCommands.CourseCommand(),
-    NotebookCommands.NotebookCommand(),
-};
-return await root.Parse(args).InvokeAsync();
+    /// <summary>Builds the root command with every command group.</summary>
+    public static Command CreateRootCommand()
+    {
+        var root = VirtLabCli.CreateEmptyRoot();
+        root.Add(RunCommand.Create());
+        root.Add(AssembleCommand.Create());
+        root.Add(NotebookCommands.CourseCommand());
+        root.Add(NotebookCommands.NotebookCommand());
+        return root;
+    }
+
+    public static int Main(string[] args) => VirtLabCli.Run(args);
+}

@@ -44,6 +44,8 @@ internal static class ElfWriter
             var entry = new byte[Elf32.SymbolSize];
             BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(0), symbolNames.Add(name));
             BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(4), address);
+            // HTIF words are 8 bytes by definition, and QEMU refuses a tohost of any other size.
+            if (name is "tohost" or "fromhost") BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(8), 8);
             entry[12] = (byte)(Elf32.BindGlobal << 4 | Elf32.TypeNoType);
             int segment = IndexOfSegmentContaining(segments, address);
             ushort sectionIndex = segment < 0 ? Elf32.SectionIndexAbsolute : (ushort)(segment + 1);
