@@ -210,8 +210,9 @@ public sealed unsafe class AddressSpace
 
     /// <summary>
     /// A store the fast path declined, done without leaving the block when it is a plain RAM store
-    /// to a present, writable page with no decoded code: the case of a watched page (the data page
-    /// that holds <c>tohost</c> usually holds the program's other data too). Reports
+    /// to a present, writable page that does not overwrite a decoded instruction: the case of a
+    /// watched page (the data page that holds <c>tohost</c> usually holds the program's other data
+    /// too) and of data that shares a page with code. Reports
     /// <see cref="AsideStore.DoneEndBlock"/> when a watcher ran, since it may have ended the program.
     /// </summary>
     internal AsideStore StoreAside(uint address, int size, uint value)
@@ -219,7 +220,15 @@ public sealed unsafe class AddressSpace
         uint off = address - RamBase;
         if (off >= RamSize || (off & PhysicalMemory.PageOffsetMask) + (uint)size > PhysicalMemory.PageSize) return AsideStore.NotPlainRam;
         int page = (int)(off >> PhysicalMemory.PageShift);
-        if ((_pageMap[page] & Writable) == 0 || Code.HasCode(page)) return AsideStore.NotPlainRam;
+        if ((_pageMap[page] & Writable) == 0) return AsideStore.NotPlainRam;
+        if (Code.HasCode(page))
+        {
+            // Data beside code on one page: a store that touches no decoded instruction cannot
+            // change what runs, so it need not throw the page's decoded code away.
+            DecodedInstruction* slots = Code.PageSlots(page);
+            uint first = (off & PhysicalMemory.PageOffsetMask) >> 2, last = ((off & PhysicalMemory.PageOffsetMask) + (uint)size - 1) >> 2;
+            if (slots[first].Op != Op.Undecoded || slots[last].Op != Op.Undecoded) return AsideStore.NotPlainRam;
+        }
         byte* p = HostPointer(off);
         switch (size) { case 1: *p = (byte)value; break; case 2: *(ushort*)p = (ushort)value; break; default: *(uint*)p = value; break; }
         uint word = address & ~3u;
