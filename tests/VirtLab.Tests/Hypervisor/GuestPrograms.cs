@@ -26,7 +26,7 @@ internal static class GuestPrograms
     /// <summary>A small, fast host: 10,000 cycles per simulated ms.</summary>
     public static HostConfig SmallHost(int cores = 1, int threadsPerCore = 1) => new()
     {
-        Cores = cores, ThreadsPerCore = threadsPerCore, RamPages = 4096, CyclesPerMillisecond = 10_000, CyclesPerTimerTick = 10,
+        Cores = cores, ThreadsPerCore = threadsPerCore, RamPages = 8192, CyclesPerMillisecond = 10_000, CyclesPerTimerTick = 10,
     };
 
     /// <summary>Boots <paramref name="body"/> alone on a host, runs it until it stops (or the time is up), returns the VM.</summary>
