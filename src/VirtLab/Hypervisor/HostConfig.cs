@@ -70,6 +70,14 @@ public sealed record HostConfig
     public int HostOsMemoryPages { get; init; } = 4_096;
     /// <summary>Host OS processes competing for CPU on a Type 2 host.</summary>
     public IReadOnlyList<BackgroundProcess> BackgroundProcesses { get; init; } = DefaultBackground;
+    /// <summary>
+    /// Models a flawed variant of the hardware for the Popek-Goldberg lesson: on it, csrrs/csrrc
+    /// (and their immediate forms) on mstatus from U-mode do not trap. Like x86's POPF in user mode,
+    /// the write to the interrupt-enable bit is silently dropped and the read returns the real
+    /// (U-mode) mstatus. The hypervisor never sees the instruction. VirtLab's hart itself follows
+    /// the spec, so the flaw is modelled where the hardware would have decided not to trap.
+    /// </summary>
+    public bool PopfLikeFlaw { get; init; }
     /// <summary>Seed for everything random (background process bursts).</summary>
     public int Seed { get; init; } = 1;
 

@@ -194,6 +194,15 @@ public sealed class Vcpu : ITrapSink, ISchedulable
                     if (w == 0x1050_0073) { EmulateWfi(); return Charge(VmExitReason.Wfi, costs.VmExitCycles + costs.EmulateInstructionCycles); }
                     return Reflect(TrapCause.IllegalInstruction, w);
                 }
+                if (Vm.Host.Config.PopfLikeFlaw && (w >> 20) == Csr.MStatus && (f3 & 3) is 2 or 3)
+                {
+                    // The flawed variant: this instruction never trapped. Its write is lost, it reads the real mstatus, no exit is counted.
+                    int rd = (int)((w >> 7) & 31);
+                    if (rd != 0) Hart[rd] = Hart.MStatus;
+                    Hart.Pc += 4;
+                    _emulated++;
+                    return 0;
+                }
                 if (f3 == 4 || !EmulateCsr(w)) return Reflect(TrapCause.IllegalInstruction, w);
                 return Charge(VmExitReason.CsrAccess, costs.VmExitCycles + costs.EmulateInstructionCycles);
             }
