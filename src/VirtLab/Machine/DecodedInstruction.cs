@@ -43,6 +43,8 @@ internal struct DecodedInstruction
     public int Imm;
     /// <summary>Link value (pc + 4) for jal and jalr.</summary>
     public uint Link;
+    /// <summary>Pads the slot to 16 bytes, so stepping and indexing are shifts rather than multiplies.</summary>
+    private readonly uint _padding;
 }
 
 /// <summary>

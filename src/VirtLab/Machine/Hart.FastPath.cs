@@ -5,47 +5,59 @@ public sealed unsafe partial class Hart
     private const uint PageMask = PhysicalMemory.PageOffsetMask;
 
     /// <summary>
-    /// The hot loop. Runs at most <paramref name="slice"/> instructions from pre-decoded slots,
-    /// walking them by pointer: a sequential instruction is <c>ip++</c>, and the PC is worked out
-    /// only when the block ends. Ops the fast path does not handle, and loads or stores that are
-    /// not plain RAM accesses inside one page, go to <see cref="SlowStep"/>: if such an
-    /// instruction is not the first of the block, the block ends just before it, so the slow path
-    /// always starts with exact counters and a fresh interrupt check.
-    /// Returns the instructions retired.
+    /// The hot loop. Runs about <paramref name="slice"/> instructions from pre-decoded slots,
+    /// walking them by pointer: a sequential instruction is <c>ip++</c>, and neither the PC nor
+    /// the instruction count is touched until control leaves a straight-line run. The budget is
+    /// checked at every taken branch or jump, so a block can overrun its slice by the rest of one
+    /// straight-line run (at most one page, 1024 instructions); the overrun is the same on every
+    /// run, so results stay deterministic.
+    /// <para>
+    /// Ops the fast path does not handle, and loads or stores that are not plain RAM accesses
+    /// inside one page, go to <see cref="SlowStep"/>: if such an instruction is not the first of
+    /// the block, the block ends just before it, so the slow path always starts with exact
+    /// counters and a fresh interrupt check. Returns the instructions retired.
+    /// </para>
     /// </summary>
     private long ExecuteBlock(long slice)
     {
+        // Only x, ip, run and left live in registers through the loop; what the loop needs rarely
+        // (or only for loads and stores) is read from fields, which keeps the JIT from spilling
+        // the hot values to the stack.
         AddressSpace mem = Memory;
-        uint ramBase = mem.RamBase, ramSize = mem.RamSize;
-        uint* map = mem.PageMap;
-        byte* ram = mem.Host.Base;
+        _ramBase = mem.RamBase;
+        _ramSize = mem.RamSize;
+        _map = mem.PageMap;
+        _ram = mem.Host.Base;
         uint* x = _x;
 
         uint pc = Pc;
-        uint off = pc - ramBase;
-        if (off >= ramSize || (pc & 3) != 0 || (map[off >> PhysicalMemory.PageShift] & AddressSpace.Readable) == 0)
+        uint off = pc - _ramBase;
+        if (off >= _ramSize || (pc & 3) != 0 || (_map[off >> PhysicalMemory.PageShift] & AddressSpace.Readable) == 0)
             return SlowStep();   // fetch fault, misaligned pc, or a page to fault in
 
-        uint pageBase = pc & ~PageMask;
-        DecodedInstruction* slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
-        DecodedInstruction* ip = slots + ((pc & PageMask) >> 2);
-        long left = slice;
+        _pageBase = pc & ~PageMask;
+        _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
+        DecodedInstruction* ip = _slots + ((pc & PageMask) >> 2);
+        DecodedInstruction* run = ip;   // first instruction of the current straight-line run
+        long left = slice;              // budget still unspent before this run
         uint target, a, o, e;
 
-        while (left > 0)
+        for (;;)
         {
-            left--;
             switch (ip->Op)
             {
                 case Op.Undecoded:
                 {
-                    uint at = pageBase + (uint)((ip - slots) << 2);
-                    e = map[(at - ramBase) >> PhysicalMemory.PageShift];
-                    *ip = Decoder.Decode(*(uint*)(ram + (e & AddressSpace.FrameMask) + (at & PageMask)), at);
-                    left++;
+                    uint at = _pageBase + (uint)((ip - _slots) << 2);
+                    e = _map[(at - _ramBase) >> PhysicalMemory.PageShift];
+                    *ip = Decoder.Decode(*(uint*)(_ram + (e & AddressSpace.FrameMask) + (at & PageMask)), at);
                     continue;
                 }
-                case Op.PageEnd: left++; target = pageBase + PhysicalMemory.PageSize; goto Jump;
+                case Op.PageEnd:
+                    // Fall through into the next page: the sentinel itself is not an instruction.
+                    left -= ip - run;
+                    target = _pageBase + PhysicalMemory.PageSize;
+                    goto Enter;
                 case Op.Slow: goto Slow;
 
                 case Op.LoadConstant: x[ip->Rd] = (uint)ip->Imm; ip++; continue;
@@ -66,44 +78,44 @@ public sealed unsafe partial class Hart
                 // Loads and stores: RAM inside one page only; anything else (devices, a page to fault
                 // in, a watched or code page, an access straddling pages) takes the slow path.
                 case Op.Lb:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
-                    { x[ip->Rd] = (uint)*(sbyte*)(ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
+                    { x[ip->Rd] = (uint)*(sbyte*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
                     goto Slow;
                 case Op.Lbu:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
-                    { x[ip->Rd] = *(ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
+                    { x[ip->Rd] = *(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
                     goto Slow;
                 case Op.Lh:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && (o & PageMask) <= PageMask - 1 && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
-                    { x[ip->Rd] = (uint)*(short*)(ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && (o & PageMask) <= PageMask - 1 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
+                    { x[ip->Rd] = (uint)*(short*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
                     goto Slow;
                 case Op.Lhu:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && (o & PageMask) <= PageMask - 1 && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
-                    { x[ip->Rd] = *(ushort*)(ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && (o & PageMask) <= PageMask - 1 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
+                    { x[ip->Rd] = *(ushort*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
                     goto Slow;
                 case Op.Lw:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && (o & PageMask) <= PageMask - 3 && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
-                    { x[ip->Rd] = *(uint*)(ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && (o & PageMask) <= PageMask - 3 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.Readable) != 0)
+                    { x[ip->Rd] = *(uint*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)); ip++; continue; }
                     goto Slow;
                 case Op.Sb:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
-                    { *(ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = (byte)x[ip->Rs2]; ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
+                    { *(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = (byte)x[ip->Rs2]; ip++; continue; }
                     goto Slow;
                 case Op.Sh:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && (o & PageMask) <= PageMask - 1 && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
-                    { *(ushort*)(ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = (ushort)x[ip->Rs2]; ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && (o & PageMask) <= PageMask - 1 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
+                    { *(ushort*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = (ushort)x[ip->Rs2]; ip++; continue; }
                     goto Slow;
                 case Op.Sw:
-                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - ramBase;
-                    if (o < ramSize && (o & PageMask) <= PageMask - 3 && ((e = map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
-                    { *(uint*)(ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = x[ip->Rs2]; ip++; continue; }
+                    a = x[ip->Rs1] + (uint)ip->Imm; o = a - _ramBase;
+                    if (o < _ramSize && (o & PageMask) <= PageMask - 3 && ((e = _map[o >> PhysicalMemory.PageShift]) & AddressSpace.FastWrite) != 0)
+                    { *(uint*)(_ram + (e & AddressSpace.FrameMask) + (o & PageMask)) = x[ip->Rs2]; ip++; continue; }
                     goto Slow;
 
                 case Op.Addi: x[ip->Rd] = x[ip->Rs1] + (uint)ip->Imm; ip++; continue;
@@ -141,35 +153,51 @@ public sealed unsafe partial class Hart
             }
 
         Jump:
-            // Branch targets were checked for alignment at decode time, jalr targets above.
-            if (target - pageBase < PhysicalMemory.PageSize) { ip = slots + ((target - pageBase) >> 2); continue; }
-            off = target - ramBase;
-            if (off < ramSize && (map[off >> PhysicalMemory.PageShift] & AddressSpace.Readable) != 0)
+            // A taken branch or jump retires the run that ends with it. Branch targets were checked
+            // for alignment at decode time, jalr targets above.
+            left -= ip - run + 1;
+            if (target - _pageBase < PhysicalMemory.PageSize)
             {
-                pageBase = target & ~PageMask;
-                slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
-                ip = slots + ((target & PageMask) >> 2);
+                ip = run = _slots + ((target - _pageBase) >> 2);
+                if (left > 0) continue;
+                Pc = target;
+                return Retire(slice - left);
+            }
+        Enter:
+            off = target - _ramBase;
+            if (left > 0 && off < _ramSize && (_map[off >> PhysicalMemory.PageShift] & AddressSpace.Readable) != 0)
+            {
+                _pageBase = target & ~PageMask;
+                _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
+                ip = run = _slots + ((target & PageMask) >> 2);
                 continue;
             }
-            // Leaving RAM, or into a page not present: end the block; the next one's fetch faults or pages it in.
+            // Budget spent, leaving RAM, or into a page not present: end the block here; the next
+            // one's fetch faults or pages the target in.
             Pc = target;
             return Retire(slice - left);
 
         Slow:
-            left++;   // this instruction has not run
-            Pc = pageBase + (uint)((ip - slots) << 2);
-            if (left != slice) return Retire(slice - left);   // end the block just before it
+            // This instruction has not run. Unless it is the first of the block, end the block just
+            // before it, so that the slow path starts with exact counters.
+            left -= ip - run;
+            Pc = _pageBase + (uint)((ip - _slots) << 2);
+            if (left != slice) return Retire(slice - left);
             return SlowStep();
         }
-
-        Pc = pageBase + (uint)((ip - slots) << 2);
-        return Retire(slice);
     }
+
+    // Per-block state of the fast path (see ExecuteBlock).
+    private uint _ramBase, _ramSize, _pageBase;
+    private uint* _map;
+    private byte* _ram;
+    private DecodedInstruction* _slots;
 
     private long Retire(long instructions)
     {
         Instret += (ulong)instructions;
         Cycle += (ulong)instructions;
+        Retired += (ulong)instructions;
         return instructions;
     }
 }

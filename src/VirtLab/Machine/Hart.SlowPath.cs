@@ -23,6 +23,7 @@ public sealed unsafe partial class Hart
 
         if ((_countersWritten & CounterInstret) == 0) Instret++;
         if ((_countersWritten & CounterCycle) == 0) Cycle++;
+        Retired++;
         return 1;
     }
 

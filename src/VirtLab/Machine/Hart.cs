@@ -66,6 +66,12 @@ public sealed unsafe partial class Hart
     /// </summary>
     public ulong Cycle { get; set; }
 
+    /// <summary>
+    /// Instructions this hart has retired, as the host counts them. Unlike <see cref="Instret"/>
+    /// (minstret), the guest cannot write it, so measurements built on it cannot be fooled.
+    /// </summary>
+    public ulong Retired { get; private set; }
+
     /// <summary>True while the hart sleeps in WFI, waiting for an enabled interrupt to become pending.</summary>
     public bool IsWaitingForInterrupt { get; internal set; }
 
@@ -102,8 +108,10 @@ public sealed unsafe partial class Hart
     /// </summary>
     public long Run(long maxInstructions)
     {
-        long retired = 0;
-        while (retired < maxInstructions && !StopRequested)
+        long retired = 0, trapped = 0;
+        // Trapping instructions retire nothing but still use up the budget: otherwise a trap loop
+        // (mtvec pointing at memory that cannot be fetched) would never return.
+        while (retired + trapped < maxInstructions && !StopRequested)
         {
             if (IsWaitingForInterrupt)
             {
@@ -111,10 +119,12 @@ public sealed unsafe partial class Hart
                 IsWaitingForInterrupt = false;
             }
             if (TakeInterruptIfAny() && PendingExit) break;
-            long slice = maxInstructions - retired;
+            long slice = maxInstructions - retired - trapped;
             ulong untilTimer = CyclesUntilTimerInterrupt();
             if ((ulong)slice > untilTimer) slice = (long)Math.Max(1, untilTimer);
-            retired += ExecuteBlock(slice);
+            long ran = ExecuteBlock(slice);
+            retired += ran;
+            if (ran == 0) trapped++;
             if (PendingExit || IsWaitingForInterrupt) break;
         }
         return retired;

@@ -59,7 +59,7 @@ public sealed partial class Machine
     public string ConsoleOutput => Uart.Output + HtifOutput;
 
     /// <summary>Instructions retired by all harts.</summary>
-    public ulong Instructions => (ulong)_harts.Sum(h => (long)h.Instret);
+    public ulong Instructions => (ulong)_harts.Sum(h => (long)h.Retired);
 
     /// <summary>
     /// Copies <paramref name="bytes"/> to RAM at <paramref name="address"/>. Returns an error message
@@ -125,8 +125,12 @@ public sealed partial class Machine
                 {
                     if (HasEnded || budget <= 0) break;
                     _running = hart;
-                    long ran = trace is null ? hart.Run(Math.Min(budget, Config.HartQuantum)) : TraceSteps(hart, Math.Min(budget, Config.HartQuantum), trace);
-                    budget -= ran;
+                    long slice = Math.Min(budget, Config.HartQuantum);
+                    long ran = trace is null ? hart.Run(slice) : TraceSteps(hart, slice, trace);
+                    // A hart that retired nothing and is not asleep spent its slice trapping (a trap
+                    // loop, e.g. mtvec pointing at memory that cannot be fetched): charge the slice, so
+                    // the budget still ends the run.
+                    budget -= ran > 0 || hart.IsWaitingForInterrupt || HasEnded ? ran : slice;
                     if (ran > 0 || !hart.IsWaitingForInterrupt) anyRan = true;
                 }
                 if (!anyRan && !HasEnded && !SkipIdleTime()) break;

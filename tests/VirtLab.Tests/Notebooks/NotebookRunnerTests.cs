@@ -81,9 +81,9 @@ public class NotebookRunnerTests
         using var folder = new TestNotebookFolder("timeout.ipynb");
         var notebook = NotebookDocument.Load(folder.File("timeout.ipynb"));
 
-        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(1) });
+        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(8) });
 
-        Assert.Equal("cell timed out after 1 s", Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).Value);
+        Assert.Equal("cell timed out after 8 s", Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).Value);
         Assert.Equal([new StreamOutput("stdout", "kept after the timeout\n")], CodeCell(notebook, "c3").Outputs);
         Assert.Equal([CellStatus.Succeeded, CellStatus.TimedOut, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
         Assert.Equal(2, result.ExitCode);

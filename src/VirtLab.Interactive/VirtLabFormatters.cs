@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using Microsoft.DotNet.Interactive.Formatting;
+using Plotly.NET;
+using VirtLab.Assembly;
+using VirtLab.Machine;
+using VirtLab.Programs;
+
+namespace VirtLab.Interactive;
+
+/// <summary>
+/// Registers VirtLab's HTML formatters with .NET Interactive's <see cref="Formatter"/>, so that a
+/// notebook cell ending in a hart, a machine, a program, a run result, a <see cref="ResultTable"/>
+/// or a Plotly chart shows a readable view instead of a property dump.
+/// <para>
+/// Registration happens when this assembly is loaded (module initializer) and again on
+/// <see cref="Register"/>; calling it more than once is harmless. A kernel reset
+/// (<see cref="Formatter.ResetToDefault"/>, which VirtLab's runner does before every notebook)
+/// drops the formatters, so lessons call <c>VirtLabFormatters.Register()</c> in their first cell.
+/// </para>
+/// </summary>
+public static class VirtLabFormatters
+{
+    private static readonly Lock gate = new();
+    private static readonly ResultTable probe = new("virtlab-formatter-probe");
+
+    /// <summary>
+    /// True while VirtLab's formatters are registered with the Formatter. Asked of the Formatter
+    /// itself (by formatting a probe) because a kernel reset clears registrations behind our back.
+    /// </summary>
+    public static bool IsRegistered => Formatter.ToDisplayString(probe, HtmlFormatter.MimeType).Contains("class=\"virtlab result-table\"", StringComparison.Ordinal);
+
+#pragma warning disable CA2255 // a library initializer on purpose: referencing the dll is enough to get readable outputs
+    [ModuleInitializer]
+    internal static void RegisterOnLoad() => Register();
+#pragma warning restore CA2255
+
+    /// <summary>Registers the formatters unless they already are. Safe to call any number of times.</summary>
+    public static void Register()
+    {
+        lock (gate)
+        {
+            if (IsRegistered) return;
+            const string html = HtmlFormatter.MimeType;
+            Formatter.Register<Hart>((hart, writer) => writer.Write(MachineViews.HartHtml(hart)), html);
+            Formatter.Register<VirtLab.Machine.Machine>((machine, writer) => writer.Write(MachineViews.MachineHtml(machine)), html);
+            Formatter.Register<RunResult>((result, writer) => writer.Write(MachineViews.RunResultHtml(result)), html);
+            Formatter.Register<AssemblyResult>((result, writer) => writer.Write(ProgramListing.Of(result).ToHtml()), html);
+            Formatter.Register<ProgramImage>((program, writer) => writer.Write(ProgramListing.Of(program).ToHtml()), html);
+            Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToHtml()), html);
+            Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToHtml()), html);
+            Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), html);
+            Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToString()), PlainTextFormatter.MimeType);
+            Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToString()), PlainTextFormatter.MimeType);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.DotNet.Interactive.Formatting;
+using VirtLab.Assembly;
+using VirtLab.Interactive;
+using VirtLab.Machine;
+
+namespace VirtLab.Tests.Notebooks;
+
+/// <summary>VirtLab.Interactive: formatters produce the expected HTML, charts and sweeps have the expected shape.</summary>
+[Collection(NotebookRunnerCollection.Name)] // the runner resets the Formatter; do not race it
+public sealed class InteractiveTests
+{
+    private const string Program = """
+            li a0, 5
+            li a1, 7
+            add a2, a0, a1
+            li t0, 0x100000
+            li t1, 0x5555
+            sw t1, 0(t0)
+        loop: j loop
+        """;
+
+    private static (Machine.Machine Machine, AssemblyResult Assembled) Loaded()
+    {
+        var assembled = Assembler.Assemble(Program);
+        Assert.True(assembled.Success, assembled.DiagnosticsText());
+        var machine = new Machine.Machine();
+        Assert.Null(machine.Load(assembled.Program!));
+        return (machine, assembled);
+    }
+
+    private static string Html(object value)
+    {
+        VirtLabFormatters.Register();
+        return Formatter.ToDisplayString(value, HtmlFormatter.MimeType);
+    }
+
+    [Fact]
+    public void Register_is_idempotent_and_survives_a_formatter_reset()
+    {
+        VirtLabFormatters.Register();
+        VirtLabFormatters.Register();
+        Assert.True(VirtLabFormatters.IsRegistered);
+        Formatter.ResetToDefault();
+        Assert.False(VirtLabFormatters.IsRegistered);
+        VirtLabFormatters.Register();
+        Assert.True(VirtLabFormatters.IsRegistered);
+    }
+
+    [Fact]
+    public void A_hart_shows_abi_names_pc_privilege_csrs_and_highlights_changed_registers()
+    {
+        var (machine, _) = Loaded();
+        var hart = machine.Harts[0];
+        var before = Html(hart);
+        Assert.Contains("x10/a0", before);
+        Assert.Contains("x2/sp", before);
+        Assert.Contains("0x80000000", before);
+        Assert.Contains("machine mode", before);
+        Assert.Contains("mstatus", before);
+        Assert.Contains("mtvec", before);
+        Assert.DoesNotContain("reg changed", before); // nothing to compare with on first display
+
+        hart.Run(3);
+        var after = Html(hart);
+        Assert.Contains("reg changed\" title=\"x10 = 5\"", after);
+        Assert.Contains("reg changed\" title=\"x12 = 12\"", after);
+        Assert.DoesNotContain("reg changed\" title=\"x2 ", after);
+
+        var again = Html(hart); // nothing ran since: nothing is highlighted
+        Assert.DoesNotContain("reg changed", again);
+    }
+
+    [Fact]
+    public void A_listing_disassembles_and_marks_the_pc()
+    {
+        var (machine, assembled) = Loaded();
+        machine.Harts[0].Run(2);
+        var html = ProgramListing.Of(assembled, machine.Harts[0].Pc).ToHtml();
+        Assert.Contains("addi a0, zero, 5".Replace("addi a0, zero, 5", Disassembler.Disassemble(assembled.Listing[0].Word, assembled.Listing[0].Address)), html);
+        Assert.Contains("<tr class=\"pc-row\"><td title=\"pc\">&rarr;</td><td>80000008</td>", html);
+        Assert.Contains("loop:", html);
+        Assert.Contains("class=\"virtlab listing\"", Html(assembled));
+        Assert.Contains("class=\"virtlab listing\"", Html(assembled.Program!));
+    }
+
+    [Fact]
+    public void A_run_result_shows_reason_instructions_cycles_and_mips()
+    {
+        var (machine, _) = Loaded();
+        var result = machine.Run();
+        var html = Html(result);
+        Assert.Contains("ProgramExited", html);
+        Assert.Contains("passed", html);
+        Assert.Contains($"<th>instructions</th><td class=\"num\">{result.Instructions:N0}</td>", html);
+        Assert.Contains("MIPS", html);
+        Assert.Contains("class=\"virtlab machine\"", Html(machine));
+    }
+
+    private sealed record Measurement(int Guests, double Mips, string Note);
+
+    [Fact]
+    public void A_result_table_from_records_has_columns_html_and_csv()
+    {
+        var table = ResultTable.From([new Measurement(1, 40.5, "a, b"), new Measurement(2, 20.25, "say \"hi\"")], "speed");
+        Assert.Equal(["Guests", "Mips", "Note"], table.Columns);
+        Assert.Equal("Guests,Mips,Note\n1,40.5,\"a, b\"\n2,20.25,\"say \"\"hi\"\"\"\n", table.ToCsv().ReplaceLineEndings("\n"));
+        var html = Html(table);
+        Assert.Contains("<th>Guests</th>", html);
+        Assert.Contains("<td class=\"num\">20.25</td>", html);
+        Assert.Contains("speed", html);
+        Assert.Throws<ArgumentException>(() => table.Add(1));
+    }
+
+    [Fact]
+    public void A_sweep_chart_has_one_slider_step_per_swept_value_and_precomputed_traces()
+    {
+        int[] values = [10, 20, 40, 80];
+        var chart = Charts.Sweep("n", values, n => Charts.TimeSeries("t", "x", "y",
+            new Series("a", [0, 1, 2], [0, n, 2 * n]), new Series("b", [0, 1, 2], [n, n, n])));
+        Assert.Equal(values.Select(v => v.ToString()), Charts.SweepLabels(chart));
+        Assert.Equal(8, Plotly.NET.GenericChart.getTraces(chart).Count());
+
+        var html = ChartHtml.Render(chart);
+        Assert.Contains("\"sliders\"", html);
+        Assert.Contains("\"visible\":[true,true,false,false,false,false,false,false]", html);
+        Assert.Contains("\"visible\":[false,false,false,false,false,false,true,true]", html);
+
+        var dropdown = Charts.Sweep("n", values, n => Charts.Bars("t", "x", "y", ["p", "q"], [n, 2 * n]), SweepControl.Dropdown);
+        Assert.Equal(values.Select(v => "n = " + v), Charts.SweepLabels(dropdown));
+    }
+
+    [Fact]
+    public void Chart_html_draws_with_plotly_from_the_page_or_embedded_never_a_cdn()
+    {
+        var chart = Charts.Bars("mix", "class", "count", ["alu", "load"], [3, 4]);
+        var html = Html(chart);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("class=\"virtlab-chart\"", html);
+        Assert.DoesNotContain("cdn", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script src", html, StringComparison.OrdinalIgnoreCase);
+
+        var saved = ChartHtml.Loading;
+        try
+        {
+            ChartHtml.Loading = PlotlyLoading.EmbedOnce;
+            ChartHtml.ResetEmbedding();
+            var first = ChartHtml.Render(chart);
+            var second = ChartHtml.Render(chart);
+            Assert.True(first.Length > 1_000_000, "the first chart carries plotly.js");
+            Assert.True(second.Length < 100_000, "later charts do not");
+            Assert.DoesNotContain("<script src", first, StringComparison.OrdinalIgnoreCase); // inline, not fetched
+        }
+        finally
+        {
+            ChartHtml.Loading = saved;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using VirtLab.Notebooks;
+
+namespace VirtLab.Tests.Notebooks;
+
+/// <summary>Every lesson in notebooks/ runs to the end without an error output, and keeps the VS Code Polyglot shape.</summary>
+[Collection(CourseCollection.Name)]
+public sealed class LessonTests(CourseFixture course)
+{
+    [Fact]
+    public void The_course_has_lessons_and_every_one_was_run()
+    {
+        var files = Course.LessonFiles(course.NotebooksDirectory);
+        Assert.NotEmpty(files);
+        Assert.Equal(files.Select(Path.GetFileNameWithoutExtension), course.Result.Lessons.Select(l => l.Document.Name));
+        Assert.True(File.Exists(course.Result.IndexPath));
+    }
+
+    [Fact]
+    public void Every_cell_of_every_lesson_succeeds()
+    {
+        var failures = course.Result.Lessons
+            .SelectMany(l => l.Document.Cells.Select((cell, i) => (Lesson: l.Document.Name, Index: i, Cell: cell)))
+            .Where(c => c.Cell.HasError)
+            .Select(c => $"{c.Lesson} cell {c.Index + 1}: {string.Join(" | ", c.Cell.Outputs.OfType<ErrorOutput>().Select(e => e.Value))}")
+            .ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n" + course.Log);
+        Assert.True(course.Result.Succeeded, course.Log);
+    }
+
+    [Fact]
+    public void Lessons_are_in_the_VS_Code_Polyglot_shape_and_load_VirtLab_from_lib()
+    {
+        foreach (var path in Course.LessonFiles(course.NotebooksDirectory).Where(p => p.EndsWith(".ipynb", StringComparison.Ordinal)))
+        {
+            var json = JsonNode.Parse(File.ReadAllText(path))!;
+            Assert.Equal(".net-csharp", (string?)json["metadata"]!["kernelspec"]!["name"]);
+            Assert.Equal("csharp", (string?)json["metadata"]!["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]);
+            var codeCells = json["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();
+            Assert.All(codeCells, c => Assert.Equal("csharp", (string?)c!["metadata"]!["polyglot_notebook"]!["kernelName"]));
+            var first = string.Concat(codeCells[0]!["source"]!.AsArray().Select(l => (string?)l));
+            Assert.Contains("#r \"lib/VirtLab.Interactive.dll\"", first);
+            // Lessons are committed without outputs: they are produced by running the emulator.
+            Assert.All(codeCells, c => Assert.Empty(c!["outputs"]!.AsArray()));
+        }
+    }
+
+    [Fact]
+    public void The_welcome_lesson_shows_registers_uart_output_and_charts()
+    {
+        var welcome = course.Result.Lessons.Single(l => l.Document.Name == "00-welcome").Document;
+        var html = string.Concat(welcome.Cells.SelectMany(c => c.Outputs).OfType<DisplayOutput>().Select(d => d.Html));
+        var text = string.Concat(welcome.Cells.SelectMany(c => c.Outputs).OfType<StreamOutput>().Select(s => s.Text));
+        Assert.Contains("class=\"virtlab hart\"", html);
+        Assert.Contains("x10/a0", html);
+        Assert.Contains("Hello from the guest!", text);
+        Assert.Contains("primes found: 25", text); // there are 25 primes up to 100: the emulator got it right
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("\"sliders\"", html);
+    }
+}
