@@ -51,8 +51,9 @@ public sealed class Type1VsType2Experiment : IExperiment
         var background = bg switch
         {
             "default" => HostConfig.DefaultBackground,
+            "busy" => HostConfig.BusyBackground,
             "none" => [],
-            _ => throw new ConfigurationException("background", $"'{bg}' is not 'default' or 'none'"),
+            _ => throw new ConfigurationException("background", $"'{bg}' is not 'default', 'busy' or 'none'"),
         };
         // One thread per core and no pipeline stalls on hits: the bare machine runs one instruction per cycle too.
         var core = new SmtCoreModel { HitStallCycles = 0 };
@@ -151,7 +152,7 @@ public sealed class CpuOvercommitExperiment : IExperiment
                 var ready = vcpus.Select(v => Measure.Pct(v.Sched.ReadyCycles + v.Sched.CoStopCycles, run.Host.Now)).ToList();
                 double ops = run.Host.Vms.Average(v => Measure.OpsPerSecond(run, v.Name, warmup));
                 if (baseline == 0) baseline = ops;
-                table.Add(label, ratio, (double)n, ready.Average(), ready.Max(), ops, baseline > 0 ? ops / baseline : 0,
+                table.Add(label, ratio, n, ready.Average(), ready.Max(), ops, baseline > 0 ? ops / baseline : 0,
                     run.Host.BusyCycles / (double)run.Host.CapacityCycles);
                 progress?.Report(++done / (double)total);
             }
@@ -176,7 +177,7 @@ public sealed class SmtExperiment : IExperiment
     public string Description => "Workload pairs on one core with SMT on/off, and SMT-aware vs packed vs one-thread-per-core placement";
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
-        ["duration-ms"] = "100",
+        ["duration-ms"] = "200",
         ["pairs"] = "cpu+cpu;mem:pages=12+mem:pages=12;mem:pages=40+mem:pages=40;cpu+mem:pages=40",
         ["cache-kib"] = "256",
     };
@@ -228,10 +229,10 @@ public sealed class SmtExperiment : IExperiment
         double packed = Total(RunHost(smt2 with { Placement = SmtPlacement.Packed }, cpu, cpu)); progress?.Report(++done / (double)total);
         double four = Total(RunHost(smt2, cpu, cpu, cpu, cpu));
         double mitigated = Total(RunHost(smt2 with { OneThreadPerCore = true }, cpu, cpu, cpu, cpu)); progress?.Report(++done / (double)total);
-        placement.Add("smt-aware", 2.0, 2.0, aware, 1.0);
-        placement.Add("packed", 2.0, 2.0, packed, packed / aware);
-        placement.Add("smt-aware", 4.0, 4.0, four, four / aware);
-        placement.Add("one-thread-per-core", 4.0, 2.0, mitigated, mitigated / aware);
+        placement.Add("smt-aware", 2, 2, aware, 1.0);
+        placement.Add("packed", 2, 2, packed, packed / aware);
+        placement.Add("smt-aware", 4, 4, four, four / aware);
+        placement.Add("one-thread-per-core", 4, 2, mitigated, mitigated / aware);
 
         foreach (var r in pairTable.Rows.Where(r => (string)r[1] == "on"))
             result.Headlines.Add(((string)r[0], $"SMT core throughput {(double)r[4]:F2}x of one thread alone (per thread {(double)r[2]:F2} / {(double)r[3]:F2})"));

@@ -81,12 +81,20 @@ public sealed record HostConfig
     /// <summary>Seed for everything random (background process bursts).</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>A desktop session: about 0.35 of one hardware thread in total.</summary>
+    /// <summary>A quiet desktop session: about 0.12 of one hardware thread in total, in bursts.</summary>
     public static readonly IReadOnlyList<BackgroundProcess> DefaultBackground =
     [
+        new("desktop", 0.03, 2, 256),
+        new("indexer", 0.05, 10, 1024),
+        new("browser", 0.04, 5, 2048),
+    ];
+
+    /// <summary>A busy desktop: about 0.6 of one hardware thread (a build, an indexer catching up, video in a browser).</summary>
+    public static readonly IReadOnlyList<BackgroundProcess> BusyBackground =
+    [
         new("desktop", 0.10, 2, 256),
-        new("indexer", 0.15, 20, 1024),
-        new("browser", 0.10, 5, 2048),
+        new("indexer", 0.25, 20, 1024),
+        new("browser", 0.25, 5, 2048),
     ];
 
     /// <summary>Hardware threads the scheduler may use.</summary>

@@ -62,7 +62,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     public ExecutionProfile Profile { get; } = new();
 
     /// <summary>Guest instructions retired, counting those the hypervisor emulated.</summary>
-    public ulong Instructions => Hart.Instret + (ulong)_emulated;
+    public ulong Instructions => Hart.Retired + (ulong)_emulated;
 
     /// <summary>The guest's view of mip: timer and software interrupts from the virtual CLINT.</summary>
     public uint VirtualMip =>
@@ -102,7 +102,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             long n = Hart.Run(max);
             used += n / ipc;
             if (n > 0) _consecutiveFaults = 0;
-            if (n == max && !Hart.PendingExit) SamplePc();
+            if (n >= max && !Hart.PendingExit) SamplePc();
             used += _pendingCharge;
             _pendingCharge = 0;
             Hart.StopRequested = false;
@@ -296,22 +296,71 @@ public sealed class Vcpu : ITrapSink, ISchedulable
 
     // ------------------------------------------------------------------ sampling for the SMT model
 
-    /// <summary>Looks at the instruction about to run, like a hardware sampling counter: is it a load or store, and where to.</summary>
+    private readonly uint[] _shadow = new uint[32];
+
+    /// <summary>
+    /// Samples what the guest is doing, like a hardware sampling counter. The hart stops at a taken
+    /// branch, so the sample is the straight-line block starting at the pc: it is walked with a
+    /// shadow copy of the registers (enough ALU to follow address arithmetic) to count its loads and
+    /// stores and the pages they touch. Blocks are sampled in proportion to the time spent in them.
+    /// </summary>
     private void SamplePc()
     {
         var space = Hart.Memory;
-        uint pc = Hart.Pc, off = pc - space.RamBase;
-        if (off >= space.RamSize || !space.IsMapped((int)(off >> PhysicalMemory.PageShift)) || !space.TryFetch(pc, out uint w)) return;
-        _samples++;
-        uint opcode = w & 0x7F;
-        if (opcode is 0x03 or 0x23)
+        uint pc = Hart.Pc;
+        uint known = 0xFFFF_FFFF;   // bit r: the shadow value of x_r is known
+        for (int r = 0; r < 32; r++) _shadow[r] = Hart[r];
+        for (int i = 0; i < 64; i++, pc += 4)
         {
-            int imm = opcode == 0x03 ? (int)w >> 20 : ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
-            uint address = Hart[(int)((w >> 15) & 31)] + (uint)imm;
-            _memSamples++;
-            _pages.Add(address >> PhysicalMemory.PageShift);
+            uint off = pc - space.RamBase;
+            if (off >= space.RamSize || !space.IsMapped((int)(off >> PhysicalMemory.PageShift)) || !space.TryFetch(pc, out uint w)) break;
+            uint opcode = w & 0x7F, f3 = (w >> 12) & 7, f7 = w >> 25;
+            int rd = (int)((w >> 7) & 31), rs1 = (int)((w >> 15) & 31), rs2 = (int)((w >> 20) & 31);
+            int immI = (int)w >> 20;
+            bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
+            uint a = _shadow[rs1], b = _shadow[rs2];
+            uint? value = null;
+            bool ok = true;
+            switch (opcode)
+            {
+                case 0x37: value = w & 0xFFFF_F000; break;                 // lui
+                case 0x17: value = pc + (w & 0xFFFF_F000); break;          // auipc
+                case 0x13:                                                 // ALU immediate
+                    value = !k1 ? null : f3 switch
+                    {
+                        0 => a + (uint)immI, 1 => a << (immI & 31), 4 => a ^ (uint)immI, 6 => a | (uint)immI, 7 => a & (uint)immI,
+                        5 => (w & 0x4000_0000) != 0 ? (uint)((int)a >> (immI & 31)) : a >> (immI & 31),
+                        _ => null,
+                    };
+                    break;
+                case 0x33:                                                 // ALU register
+                    value = !(k1 && k2) ? null : (f7, f3) switch
+                    {
+                        (0, 0) => a + b, (0x20, 0) => a - b, (0, 4) => a ^ b, (0, 6) => a | b, (0, 7) => a & b,
+                        (0, 1) => a << (int)(b & 31), (0, 5) => a >> (int)(b & 31), (1, 0) => a * b, _ => null,
+                    };
+                    break;
+                case 0x03:                                                 // load
+                case 0x23:                                                 // store
+                {
+                    int imm = opcode == 0x03 ? immI : ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
+                    _memSamples++;
+                    if (k1) _pages.Add((a + (uint)imm) >> PhysicalMemory.PageShift);
+                    if (opcode == 0x23) rd = 0;
+                    break;
+                }
+                default: ok = false; break;                                // branch, jump, system: the block ends
+            }
+            if (!ok) break;
+            _samples++;
+            if (rd != 0)
+            {
+                if (value is uint v) { _shadow[rd] = v; known |= 1u << rd; }
+                else known &= ~(1u << rd);
+            }
         }
-        if (_samples >= ProfileWindow)
+        _samples++;   // the instruction that ends the block
+        if (_samples >= ProfileWindow * 8)
         {
             Profile.MemoryFraction = (double)_memSamples / _samples;
             Profile.FootprintBytes = Math.Max(1, _pages.Count) * (double)PhysicalMemory.PageSize;
