@@ -196,6 +196,7 @@ public sealed class Host
         }
         _stepStart = now + dt;
         Now = _stepStart;
+        foreach (var vm in _vms) vm.CheckWatchdog();
     }
 
     private List<ISchedulable> Candidates()

@@ -136,6 +136,12 @@ public sealed record VmConfig
     /// <summary>The guest kernel's timer tick in simulated ms (0 = no timer). Default 10 ms (HZ = 100).</summary>
     public double TickMilliseconds { get; init; } = 10;
 
+    /// <summary>
+    /// Stop the VM if its workload reports no progress during this many simulated milliseconds of
+    /// run time (a guest stuck in a loop). 0 = no watchdog. Only meaningful for workloads that report progress.
+    /// </summary>
+    public double WatchdogMilliseconds { get; init; }
+
     /// <summary>Largest guest RAM: the guest sees RAM from 0x80000000 to the top of its 32-bit address space.</summary>
     public const int MaxMemoryPages = (int)((0x1_0000_0000UL - GuestPhysicalAddress.RamBase) / 4096);
 
@@ -148,6 +154,7 @@ public sealed record VmConfig
         if (MemoryPages < 16) throw new ConfigurationException($"{where}.memory-pages", $"{MemoryPages} is too small: the guest kernel needs at least 16 pages");
         if (Weight < 1 || Weight > 65535) throw new ConfigurationException($"{where}.weight", $"{Weight} is not between 1 and 65535");
         if (CapPercent < 0) throw new ConfigurationException($"{where}.cap", $"{CapPercent} must not be negative");
+        if (WatchdogMilliseconds < 0) throw new ConfigurationException($"{where}.watchdog-ms", "must not be negative");
         if (TickMilliseconds < 0) throw new ConfigurationException($"{where}.tick-ms", "must not be negative");
         if (Workload.Kind == WorkloadKind.Memory && Workload.Arg0 > MemoryPages - 16)
             throw new ConfigurationException($"{where}.workload", $"mem with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");

@@ -139,6 +139,19 @@ public sealed class VirtualMachine
     private void OnGuestPageFault(int page, MemoryAccess access) =>
         Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.GuestPageFaultCycles);
 
+    private ulong _watchProgress, _watchRun;
+
+    /// <summary>The watchdog: stops a VM whose workload made no progress for <see cref="VmConfig.WatchdogMilliseconds"/> of run time.</summary>
+    internal void CheckWatchdog()
+    {
+        if (IsStopped || Config.WatchdogMilliseconds <= 0) return;
+        ulong progress = Progress, run = 0;
+        foreach (var v in _vcpus) run += v.Sched.RunCycles;
+        if (progress != _watchProgress) { _watchProgress = progress; _watchRun = run; return; }
+        if (run - _watchRun > Config.WatchdogMilliseconds * Host.Config.CyclesPerMillisecond)
+            Stop($"watchdog: no progress in {Config.WatchdogMilliseconds} ms of run time (pc 0x{_vcpus[0].Hart.Pc:x8})", crashed: true);
+    }
+
     internal void ConsoleWrite(char c) { if (_console.Length < 64 * 1024) _console.Append(c); }
 
     /// <summary>Stops the VM: its vCPUs never run again and its frames return to the host.</summary>

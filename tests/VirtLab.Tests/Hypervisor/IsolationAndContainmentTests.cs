@@ -123,6 +123,18 @@ public class IsolationAndContainmentTests
     }
 
     [Fact]
+    public void A_looping_vm_is_stopped_by_its_watchdog_and_the_others_carry_on()
+    {
+        var host = new Host(SmallHost(cores: 1));
+        var good = host.CreateVm(new VmConfig { Name = "good", WatchdogMilliseconds = 20, Workload = Guest.Workload.Cpu() });
+        var stuck = host.CreateVm(new VmConfig { Name = "stuck", WatchdogMilliseconds = 20 }, Assemble("spin:\n    j spin"));
+        host.RunFor(200);
+        Assert.True(stuck.IsStopped && stuck.Crashed);
+        Assert.StartsWith("watchdog: no progress", stuck.StopReason);
+        Assert.False(good.IsStopped, good.StopReason);
+    }
+
+    [Fact]
     public void Frames_are_allocated_on_first_touch_so_mapped_memory_is_what_the_guest_used()
     {
         var host = new Host(SmallHost());
