@@ -143,7 +143,7 @@ public sealed class CpuOvercommitExperiment : IExperiment
                 int n = Math.Max(1, (int)Math.Round(ratio * pcpus));
                 var spec = new ExperimentSpec
                 {
-                    Host = new HostConfig { Cores = pcpus, Kind = kind, RamPages = 1024 + n * 300 },
+                    Host = new HostConfig { Cores = pcpus, Kind = kind, RamPages = 8192 + n * 300 },
                     Vms = Enumerable.Range(0, n).Select(i => new VmConfig { Name = $"vm{i}", Workload = workload }).ToList(),
                     DurationMilliseconds = duration, SampleMilliseconds = Math.Min(10, duration / 10), Seed = seed,
                 };
