@@ -19,11 +19,11 @@ public sealed class InteractiveTests
         loop: j loop
         """;
 
-    private static (Machine.Machine Machine, AssemblyResult Assembled) Loaded()
+    private static (global::VirtLab.Machine.Machine Machine, AssemblyResult Assembled) Loaded()
     {
         var assembled = Assembler.Assemble(Program);
         Assert.True(assembled.Success, assembled.DiagnosticsText());
-        var machine = new Machine.Machine();
+        var machine = new global::VirtLab.Machine.Machine();
         Assert.Null(machine.Load(assembled.Program!));
         return (machine, assembled);
     }

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using VirtLab.Guest;
+using VirtLab.Hypervisor;
+
+namespace VirtLab.Benchmarks;
+
+/// <summary>
+/// The hypervisor speed benchmark of issue 3: 16 single-vCPU VMs with mixed workloads on a host of
+/// 4 cores x 2 threads, for a number of simulated seconds (10 in the issue). Prints wall time and
+/// guest instructions per second of host time, next to the bare machine's MIPS on a CPU-bound loop.
+/// </summary>
+public static class HypervisorBenchmark
+{
+    public static void Run(double simulatedSeconds = 10)
+    {
+        double bareMips = BareMips();
+        string[] mix = ["cpu", "cpu", "cpu", "cpu", "mem:pages=16", "mem:pages=48", "io", "bursty", "exit-csr:work=2000", "exit-mmio:work=2000", "exit-pv:work=2000", "cpu", "cpu", "io", "bursty", "mem:pages=8"];
+        var host = new Host(new HostConfig { Cores = 4, ThreadsPerCore = 2, RamPages = 16_384 });
+        for (int i = 0; i < mix.Length; i++) host.CreateVm(new VmConfig { Name = $"vm{i}", Workload = Workload.Parse(mix[i], out _)! });
+        var cpuOnly = new Host(new HostConfig { Cores = 4, ThreadsPerCore = 2, RamPages = 16_384 });
+        for (int i = 0; i < 16; i++) cpuOnly.CreateVm(new VmConfig { Name = $"vm{i}", Workload = Workload.Cpu() });
+
+        foreach (var (name, h) in new[] { ("mixed", host), ("cpu-bound", cpuOnly) })
+        {
+            var clock = Stopwatch.StartNew();
+            for (double ms = 0; ms < simulatedSeconds * 1000; ms += 100)
+            {
+                h.RunFor(100);
+                if ((int)ms % 1000 == 900) Console.Error.WriteLine($"[{name}] {h.NowMilliseconds / 1000:F1} s simulated");
+            }
+            clock.Stop();
+            ulong instructions = (ulong)h.Vms.Sum(v => (long)v.Instructions);
+            double mips = instructions / clock.Elapsed.TotalSeconds / 1e6;
+            Console.WriteLine($"{name}: {simulatedSeconds} simulated s, 16 VMs on 4x2 threads: wall {clock.Elapsed.TotalSeconds:F1} s, " +
+                $"{instructions / 1e6:F0} M guest instructions, {mips:F1} MIPS aggregate ({mips / bareMips:P0} of bare {bareMips:F1} MIPS)");
+        }
+    }
+
+    private static double BareMips()
+    {
+        var source = """
+                .text
+            _start:
+                li   s5, 12345
+                li   t0, 1103515245
+            outer:
+                li   a0, 100
+            loop:
+                mul  s5, s5, t0
+                addi s5, s5, 1
+                srli t1, s5, 7
+                xor  s5, s5, t1
+                addi a0, a0, -1
+                bnez a0, loop
+                j    outer
+            """;
+        var machine = new VirtLab.Machine.Machine();
+        machine.Load(VirtLab.Assembly.Assembler.Assemble(source).Program!);
+        machine.Run(20_000_000);
+        return machine.Run(200_000_000).Mips;
+    }
+}

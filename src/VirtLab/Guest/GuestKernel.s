@@ -1,0 +1,464 @@
+# ============================================================================================
+# The VirtLab guest kernel.
+#
+# A tiny operating system for one VM. It is written as if it owned a bare RISC-V machine in
+# M-mode: it installs a trap handler with `csrw mtvec`, programs the timer through the CLINT,
+# enables interrupts in `mie`/`mstatus`, sleeps with `wfi`, returns from traps with `mret`.
+# Under VirtLab's hypervisor it actually runs in U-mode, so every one of those instructions
+# traps to the hypervisor, which emulates it against this vCPU's virtual CSRs
+# (trap-and-emulate). The kernel cannot tell the difference -- that is the point.
+#
+# Boot protocol (set up by the hypervisor, like firmware would):
+#   a0      = hart id (vCPU index)
+#   params  = a block of words the hypervisor fills in before the first instruction runs
+#
+# Each workload loops forever and counts finished operations in progress[hartid]. The
+# hypervisor reads that word from guest memory (no exit), the way a benchmark inside a VM
+# reports its own throughput.
+# ============================================================================================
+
+    .equ CLINT_MTIMECMP, 0x02004000     # + 8 * hart: 64-bit deadline
+    .equ CLINT_MTIME,    0x0200BFF8     # 64-bit time, shared
+    .equ VDEV_BASE,      0x10001000     # virtual block-like device: ADDR, LEN, CMD, DOORBELL
+    .equ HC_MAGIC,       0x564C4142     # "VLAB" in a7 marks an ecall as a hypercall
+    .equ HC_PUTCHAR,     0              # a6 = function number, a0..a2 = arguments
+    .equ HC_NOTIFY,      4
+    .equ HC_PANIC,       5
+    .equ MAX_HARTS,      8
+    .equ STACK_SIZE,     1024
+    .equ FRAME_SIZE,     64
+
+    .text
+    .globl _start
+_start:
+    mv      s0, a0                      # s0 = hart id, kept for the whole run
+    # Stack: the top of this hart's slot in `stacks`.
+    la      sp, stacks
+    addi    t0, s0, 1
+    slli    t0, t0, 10                  # * STACK_SIZE
+    add     sp, sp, t0
+    # Trap frame: mscratch points at it, so the handler can find somewhere to save registers.
+    la      t0, trapframes
+    slli    t1, s0, 6                   # * FRAME_SIZE
+    add     t0, t0, t1
+    sw      s0, 60(t0)                  # the handler reads the hart id from here
+    csrw    mscratch, t0                # trap: privileged CSR write
+    la      t0, trap_entry
+    csrw    mtvec, t0                   # trap
+    # This hart's share of the page allocator.
+    mv      a0, s0
+    call    palloc_init
+    # s1 = &progress[hartid]
+    la      s1, progress
+    slli    t0, s0, 2
+    add     s1, s1, t0
+    # Periodic timer interrupt, if the params ask for one.
+    la      t0, params
+    lw      t1, 24(t0)
+    beqz    t1, no_timer
+    mv      a0, s0
+    call    timer_arm                   # MMIO to the (virtual) CLINT
+    li      t0, 0x80                    # mie.MTIE
+    csrs    mie, t0                     # trap
+    csrsi   mstatus, 8                  # mstatus.MIE: trap
+no_timer:
+    # Dispatch on params.workload.
+    la      t0, params
+    lw      t1, 0(t0)
+    lw      s2, 4(t0)                   # arg0
+    lw      s3, 8(t0)                   # arg1
+    beqz    t1, w_cpu
+    li      t2, 1
+    beq     t1, t2, w_mem
+    li      t2, 2
+    beq     t1, t2, w_io
+    li      t2, 3
+    beq     t1, t2, w_bursty
+    li      t2, 4
+    beq     t1, t2, w_exit_csr
+    li      t2, 5
+    beq     t1, t2, w_exit_mmio
+    li      t2, 6
+    beq     t1, t2, w_exit_pv
+    li      t2, 7
+    beq     t1, t2, w_scribble
+    li      t2, 8
+    beq     t1, t2, w_bad_vector
+    # Unknown workload: panic with code 1.
+    li      a0, 1
+    mv      a1, t1
+    j       panic
+
+# --------------------------------------------------------------------------------------------
+# Workload 0, CPU-bound: an integer hash (multiply, add, shift, xor). arg0 = rounds per op.
+# --------------------------------------------------------------------------------------------
+w_cpu:
+    li      s4, 1103515245
+    li      s5, 12345
+cpu_op:
+    mv      a0, s2
+    call    spin
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       cpu_op
+
+# spin(a0 = rounds): CPU work only, uses t0, t1 and s5 (the hash state).
+spin:
+    beqz    a0, spin_done
+    li      t0, 1103515245
+spin_loop:
+    mul     s5, s5, t0
+    addi    s5, s5, 1
+    srli    t1, s5, 7
+    xor     s5, s5, t1
+    addi    a0, a0, -1
+    bnez    a0, spin_loop
+spin_done:
+    ret
+
+# --------------------------------------------------------------------------------------------
+# Workload 1, memory-bound: a working set of arg0 pages from the page allocator, walked with a
+# stride of arg1 bytes (load, add, store). One op = 64 accesses. The first pass touches every
+# page for the first time: those are the guest page faults that make the hypervisor hand out
+# host frames.
+# --------------------------------------------------------------------------------------------
+w_mem:
+    # Allocate arg0 pages; the bump allocator hands them out contiguously.
+    mv      s6, s2                      # pages left to allocate
+    li      s7, 0                       # base (first page)
+mem_alloc:
+    beqz    s6, mem_ready
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    bnez    s7, mem_alloc_next
+    mv      s7, a0
+mem_alloc_next:
+    addi    s6, s6, -1
+    j       mem_alloc
+mem_oom:
+    li      a0, 2
+    mv      a1, s2
+    j       panic
+mem_ready:
+    slli    s8, s2, 12                  # s8 = working set in bytes
+    li      s9, 0                       # offset
+    bnez    s3, mem_loop
+    li      s3, 64                      # default stride: one cache line
+mem_loop:
+    li      s10, 64
+mem_inner:
+    add     t0, s7, s9
+    lw      t1, 0(t0)
+    addi    t1, t1, 1
+    sw      t1, 0(t0)
+    add     s9, s9, s3
+    bltu    s9, s8, mem_nowrap
+    sub     s9, s9, s8
+mem_nowrap:
+    addi    s10, s10, -1
+    bnez    s10, mem_inner
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       mem_loop
+
+# --------------------------------------------------------------------------------------------
+# Workload 2, I/O-like: a little CPU work (arg0 rounds), then sleep for arg1 timer ticks in
+# WFI, as a process waiting for a device would. One op = one work+sleep cycle.
+# --------------------------------------------------------------------------------------------
+w_io:
+    li      s5, 12345
+io_op:
+    mv      a0, s2
+    call    spin
+    mv      a0, s3
+    call    sleep_ticks
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       io_op
+
+# sleep_ticks(a0 = ticks): WFI until this hart's tick count has advanced by a0.
+sleep_ticks:
+    la      t0, ticks
+    slli    t1, s0, 2
+    add     t0, t0, t1
+    lw      t1, 0(t0)
+    add     t1, t1, a0                  # wake-up tick
+sleep_loop:
+    lw      t2, 0(t0)
+    bgeu    t2, t1, sleep_done          # (ticks only grow; fine for the run lengths we use)
+    wfi                                 # trap: the hypervisor deschedules this vCPU
+    j       sleep_loop
+sleep_done:
+    ret
+
+# --------------------------------------------------------------------------------------------
+# Workload 3, bursty: compute for arg0 ticks (ops of 100 rounds), then sleep for arg1 ticks.
+# --------------------------------------------------------------------------------------------
+w_bursty:
+    li      s5, 12345
+burst_phase:
+    la      s6, ticks
+    slli    t1, s0, 2
+    add     s6, s6, t1
+    lw      s7, 0(s6)
+    add     s7, s7, s2                  # end of the busy phase
+burst_busy:
+    li      a0, 100
+    call    spin
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    lw      t1, 0(s6)
+    bltu    t1, s7, burst_busy
+    mv      a0, s3
+    call    sleep_ticks
+    j       burst_phase
+
+# --------------------------------------------------------------------------------------------
+# Workload 4, exit-heavy, trapping CSRs: each op reads and writes mscratch-like state the way a
+# kernel saves and restores a context (csrr + csrw = 2 exits), then arg0 rounds of work.
+# --------------------------------------------------------------------------------------------
+w_exit_csr:
+    li      s5, 12345
+csr_op:
+    csrr    t0, mepc                    # trap
+    addi    t0, t0, 4
+    csrw    mepc, t0                    # trap
+    mv      a0, s2
+    call    spin
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       csr_op
+
+# --------------------------------------------------------------------------------------------
+# Workload 5, exit-heavy, trapping MMIO: each op programs the virtual device register by
+# register (ADDR, LEN, CMD, DOORBELL: 4 MMIO exits), then arg0 rounds of work.
+# --------------------------------------------------------------------------------------------
+w_exit_mmio:
+    li      s5, 12345
+    li      s6, VDEV_BASE
+    la      s7, io_buffer
+mmio_op:
+    sw      s7, 0(s6)                   # ADDR     (exit)
+    li      t0, 512
+    sw      t0, 4(s6)                   # LEN      (exit)
+    li      t0, 1
+    sw      t0, 8(s6)                   # CMD=read (exit)
+    sw      t0, 12(s6)                  # DOORBELL (exit)
+    mv      a0, s2
+    call    spin
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       mmio_op
+
+# --------------------------------------------------------------------------------------------
+# Workload 6, exit-heavy, paravirtual: the same request as workload 5, but the guest knows it
+# is virtualized. It writes the request into a descriptor in its own RAM (no exits) and makes
+# one hypercall to notify the device (1 exit instead of 4) -- the virtio idea.
+# --------------------------------------------------------------------------------------------
+w_exit_pv:
+    li      s5, 12345
+    la      s6, descriptor
+    la      s7, io_buffer
+pv_op:
+    sw      s7, 0(s6)                   # ADDR
+    li      t0, 512
+    sw      t0, 4(s6)                   # LEN
+    li      t0, 1
+    sw      t0, 8(s6)                   # CMD=read
+    mv      a0, s6
+    li      a6, HC_NOTIFY
+    li      a7, HC_MAGIC
+    ecall                               # hypercall (1 exit)
+    mv      a0, s2
+    call    spin
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       pv_op
+
+# --------------------------------------------------------------------------------------------
+# Workload 7, misbehaving: stores outside its RAM (a "scribbler"). The access faults, the fault
+# is reflected into this kernel's trap handler, which panics. The hypervisor stops the VM.
+# --------------------------------------------------------------------------------------------
+w_scribble:
+    li      t0, 0x40000000
+    sw      t0, 0(t0)
+    j       w_scribble
+
+# --------------------------------------------------------------------------------------------
+# Workload 8, misbehaving: points mtvec at nothing and faults, so every trap faults again.
+# The hypervisor notices the fault loop and stops the VM.
+# --------------------------------------------------------------------------------------------
+w_bad_vector:
+    csrw    mtvec, zero
+    ebreak
+    j       w_bad_vector
+
+# --------------------------------------------------------------------------------------------
+# panic(a0 = code, a1 = detail): tell the hypervisor and stop.
+# --------------------------------------------------------------------------------------------
+panic:
+    li      a6, HC_PANIC
+    li      a7, HC_MAGIC
+    ecall
+    j       panic
+
+# --------------------------------------------------------------------------------------------
+# timer_arm(a0 = hart id): mtimecmp[hart] = mtime + params.tick_interval.
+# Uses t0..t2 only (the trap handler saves exactly those).
+# --------------------------------------------------------------------------------------------
+timer_arm:
+    li      t0, CLINT_MTIME
+    lw      t1, 0(t0)                   # MMIO exit
+    lw      t2, 4(t0)                   # MMIO exit
+    la      t0, params
+    lw      t0, 24(t0)
+    add     t0, t1, t0                  # low word of the new deadline
+    sltu    t1, t0, t1                  # carry
+    add     t2, t2, t1
+    li      t1, CLINT_MTIMECMP
+    slli    a0, a0, 3
+    add     t1, t1, a0
+    sw      t2, 4(t1)                   # high word first: the deadline only moves later
+    sw      t0, 0(t1)                   # MMIO exit
+    ret
+
+# --------------------------------------------------------------------------------------------
+# The trap handler. Saves what it uses in this hart's trap frame (found via mscratch).
+# Timer interrupt: count a tick and re-arm. Anything else is unexpected here: panic.
+# --------------------------------------------------------------------------------------------
+    .balign 4
+trap_entry:
+    csrrw   sp, mscratch, sp            # sp = trap frame, mscratch = interrupted sp (trap)
+    sw      ra, 0(sp)
+    sw      t0, 4(sp)
+    sw      t1, 8(sp)
+    sw      t2, 12(sp)
+    sw      a0, 16(sp)
+    sw      a1, 20(sp)
+    sw      a6, 24(sp)
+    sw      a7, 28(sp)
+    csrr    t0, mcause                  # trap
+    bgez    t0, trap_exception          # bit 31 clear: an exception
+    andi    t0, t0, 0xff
+    li      t1, 7
+    bne     t0, t1, trap_unexpected
+    lw      a0, 60(sp)                  # hart id
+    la      t0, ticks
+    slli    t1, a0, 2
+    add     t0, t0, t1
+    lw      t1, 0(t0)
+    addi    t1, t1, 1
+    sw      t1, 0(t0)
+    call    timer_arm
+    lw      ra, 0(sp)
+    lw      t0, 4(sp)
+    lw      t1, 8(sp)
+    lw      t2, 12(sp)
+    lw      a0, 16(sp)
+    lw      a1, 20(sp)
+    lw      a6, 24(sp)
+    lw      a7, 28(sp)
+    csrrw   sp, mscratch, sp            # trap
+    mret                                # trap: privileged instruction
+trap_exception:
+    mv      a0, t0                      # code = mcause
+    csrr    a1, mtval                   # detail = the bad address or instruction
+    j       panic
+trap_unexpected:
+    li      a0, 3
+    mv      a1, t0
+    j       panic
+
+# --------------------------------------------------------------------------------------------
+# The page allocator: each hart owns an equal slice of the RAM above the kernel image, so no
+# lock is needed (RV32IM has no atomics). palloc is a bump allocator with a free list.
+# State per hart: [next, end, free list head, unused].
+# --------------------------------------------------------------------------------------------
+palloc_init:                            # a0 = hart id
+    la      t0, params
+    lw      t1, 20(t0)                  # RAM size in bytes
+    lw      t2, 28(t0)                  # number of vCPUs
+    li      t3, 0x80000000
+    add     t1, t1, t3                  # end of RAM
+    la      t3, heap_start
+    sub     t1, t1, t3                  # bytes above the image
+    divu    t1, t1, t2                  # per hart
+    srli    t1, t1, 12
+    slli    t1, t1, 12                  # whole pages
+    mul     t4, t1, a0
+    add     t4, t4, t3                  # this hart's first page
+    add     t5, t4, t1                  # and the end of its slice
+    la      t6, palloc_state
+    slli    t0, a0, 4
+    add     t6, t6, t0
+    sw      t4, 0(t6)
+    sw      t5, 4(t6)
+    sw      zero, 8(t6)
+    ret
+
+palloc:                                 # a0 = hart id -> a0 = page address, or 0 when out of memory
+    la      t0, palloc_state
+    slli    t1, a0, 4
+    add     t0, t0, t1
+    lw      t1, 8(t0)                   # free list head
+    beqz    t1, palloc_bump
+    lw      t2, 0(t1)                   # next free page
+    sw      t2, 8(t0)
+    mv      a0, t1
+    ret
+palloc_bump:
+    lw      t1, 0(t0)
+    lw      t2, 4(t0)
+    bgeu    t1, t2, palloc_none
+    li      t2, 4096
+    add     t2, t1, t2
+    sw      t2, 0(t0)
+    mv      a0, t1
+    ret
+palloc_none:
+    li      a0, 0
+    ret
+
+pfree:                                  # a0 = hart id, a1 = page
+    la      t0, palloc_state
+    slli    t1, a0, 4
+    add     t0, t0, t1
+    lw      t1, 8(t0)
+    sw      t1, 0(a1)
+    sw      a1, 8(t0)
+    ret
+
+# ============================================================================================
+    .data
+    .balign 4096                        # data on its own pages: stores never hit a page holding code
+    .globl params
+params:                                 # filled in by the hypervisor before boot
+    .word 0                             #  0: workload
+    .word 0                             #  4: arg0
+    .word 0                             #  8: arg1
+    .word 0                             # 12: arg2
+    .word 0                             # 16: arg3
+    .word 0                             # 20: RAM size in bytes
+    .word 0                             # 24: timer tick interval in mtime ticks (0 = no timer)
+    .word 1                             # 28: number of vCPUs
+    .globl progress
+progress:   .zero 4 * MAX_HARTS         # operations done, per hart
+    .globl ticks
+ticks:      .zero 4 * MAX_HARTS         # timer interrupts taken, per hart
+descriptor: .zero 16                    # paravirtual request descriptor
+palloc_state: .zero 16 * MAX_HARTS
+
+    .bss
+trapframes: .zero FRAME_SIZE * MAX_HARTS
+stacks:     .zero STACK_SIZE * MAX_HARTS
+io_buffer:  .zero 512
+    .balign 4096
+heap_start:

@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace VirtLab.Guest;
+
+/// <summary>The guest kernel's workloads (the numbers are the kernel's <c>params.workload</c> values).</summary>
+public enum WorkloadKind
+{
+    /// <summary>Integer hashing: ALU-bound, almost no memory traffic.</summary>
+    Cpu = 0,
+    /// <summary>Load/add/store over a working set of N pages with a stride.</summary>
+    Memory = 1,
+    /// <summary>A little work, then sleep in WFI for some timer ticks.</summary>
+    Io = 2,
+    /// <summary>Alternates a busy phase and an idle phase, each some ticks long.</summary>
+    Bursty = 3,
+    /// <summary>Exit-heavy: two trapping CSR accesses per op.</summary>
+    ExitCsr = 4,
+    /// <summary>Exit-heavy: four trapping MMIO register writes per op.</summary>
+    ExitMmio = 5,
+    /// <summary>The paravirtual version of <see cref="ExitMmio"/>: a descriptor in RAM and one hypercall per op.</summary>
+    ExitPv = 6,
+    /// <summary>Misbehaves: stores outside its RAM.</summary>
+    Scribble = 7,
+    /// <summary>Misbehaves: breaks its own trap vector, then faults.</summary>
+    BadVector = 8,
+}
+
+/// <summary>
+/// A workload and its parameters. Parse one from text such as <c>cpu</c>, <c>mem:pages=64,stride=64</c>,
+/// <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>.
+/// </summary>
+public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
+{
+    public static Workload Cpu(uint roundsPerOp = 100) => new(WorkloadKind.Cpu, roundsPerOp);
+    public static Workload Memory(uint pages, uint stride = 64) => new(WorkloadKind.Memory, pages, stride);
+    public static Workload Io(uint workRounds = 200, uint sleepTicks = 1) => new(WorkloadKind.Io, workRounds, sleepTicks);
+    public static Workload Bursty(uint busyTicks = 5, uint idleTicks = 5) => new(WorkloadKind.Bursty, busyTicks, idleTicks);
+    public static Workload ExitCsr(uint workRounds = 10) => new(WorkloadKind.ExitCsr, workRounds);
+    public static Workload ExitMmio(uint workRounds = 10) => new(WorkloadKind.ExitMmio, workRounds);
+    public static Workload ExitPv(uint workRounds = 10) => new(WorkloadKind.ExitPv, workRounds);
+
+    /// <summary>The names <see cref="Parse"/> accepts.</summary>
+    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector"];
+
+    /// <summary>Parses a workload; on failure returns null and a message naming what is wrong.</summary>
+    public static Workload? Parse(string text, out string? error)
+    {
+        error = null;
+        string name = text, rest = "";
+        int colon = text.IndexOf(':');
+        if (colon >= 0) { name = text[..colon]; rest = text[(colon + 1)..]; }
+        var args = new Dictionary<string, uint>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in rest.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = part.Split('=', 2);
+            if (kv.Length != 2 || !uint.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out uint v))
+            { error = $"workload '{text}': parameter '{part}' is not name=non-negative-integer"; return null; }
+            args[kv[0]] = v;
+        }
+        uint Get(string key, uint fallback) => args.TryGetValue(key, out uint v) ? v : fallback;
+        Workload? w = name.ToLowerInvariant() switch
+        {
+            "cpu" => Cpu(Get("rounds", 100)),
+            "mem" or "memory" => Memory(Get("pages", 16), Get("stride", 64)),
+            "io" => Io(Get("work", 200), Get("sleep", 1)),
+            "bursty" => Bursty(Get("busy", 5), Get("idle", 5)),
+            "exit-csr" => ExitCsr(Get("work", 10)),
+            "exit-mmio" => ExitMmio(Get("work", 10)),
+            "exit-pv" => ExitPv(Get("work", 10)),
+            "scribble" => new Workload(WorkloadKind.Scribble),
+            "bad-vector" => new Workload(WorkloadKind.BadVector),
+            _ => null,
+        };
+        if (w is null) error = $"workload: unknown workload '{name}' (known: {string.Join(", ", Names)})";
+        else if (w.Kind == WorkloadKind.Memory && w.Arg0 == 0) { error = "workload: mem needs pages >= 1"; return null; }
+        return w;
+    }
+
+    public override string ToString() => Kind switch
+    {
+        WorkloadKind.Cpu => $"cpu:rounds={Arg0}",
+        WorkloadKind.Memory => $"mem:pages={Arg0},stride={Arg1}",
+        WorkloadKind.Io => $"io:work={Arg0},sleep={Arg1}",
+        WorkloadKind.Bursty => $"bursty:busy={Arg0},idle={Arg1}",
+        WorkloadKind.ExitCsr => $"exit-csr:work={Arg0}",
+        WorkloadKind.ExitMmio => $"exit-mmio:work={Arg0}",
+        WorkloadKind.ExitPv => $"exit-pv:work={Arg0}",
+        WorkloadKind.Scribble => "scribble",
+        _ => "bad-vector",
+    };
+}

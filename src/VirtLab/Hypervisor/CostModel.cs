@@ -1,0 +1,47 @@
+namespace VirtLab.Hypervisor;
+
+/// <summary>
+/// What the hypervisor's mechanisms cost, in hart cycles. Defaults come from published
+/// measurements (docs: shared/reference/virtualization-figures.md); every experiment may override
+/// them. Costs are in cycles, not milliseconds, so the ratio "exit cost : guest instructions" is
+/// realistic whatever time scaling (<see cref="HostConfig.CyclesPerMillisecond"/>) is in use.
+/// </summary>
+public sealed record CostModel
+{
+    /// <summary>
+    /// A VM exit plus the entry back into the guest (hardware world switch, no handler work).
+    /// "Modern x86 VM exit + entry: roughly 1,000-1,500 cycles" (Dall et al., ISCA 2016).
+    /// </summary>
+    public ulong VmExitCycles { get; init; } = 1_200;
+
+    /// <summary>Emulating one CSR access or privileged instruction against the virtual CSRs (decode + update).</summary>
+    public ulong EmulateInstructionCycles { get; init; } = 150;
+
+    /// <summary>
+    /// A hypercall round trip. Xen on x86 ~1,228 cycles (Dall et al. 2016); it is an exit with a
+    /// cheaper decode, so it replaces <see cref="VmExitCycles"/> rather than adding to it.
+    /// </summary>
+    public ulong HypercallCycles { get; init; } = 1_228;
+
+    /// <summary>Decoding an MMIO access and running the device model.</summary>
+    public ulong MmioEmulationCycles { get; init; } = 400;
+
+    /// <summary>Serving a second-stage page fault: allocate a frame, zero 4 KiB, map it.</summary>
+    public ulong GuestPageFaultCycles { get; init; } = 2_500;
+
+    /// <summary>Injecting a virtual interrupt: exit on the host timer, build the trap frame, enter the guest.</summary>
+    public ulong InterruptInjectionCycles { get; init; } = 1_300;
+
+    /// <summary>Switching a hardware thread from one vCPU to another (save and restore vCPU state).</summary>
+    public ulong WorldSwitchCycles { get; init; } = 2_000;
+
+    /// <summary>
+    /// Type 2 only: the extra trip from the host kernel up to the hypervisor process and back, paid
+    /// by every exit and every injected interrupt. KVM on ARM (hosted-style split) ~6,500 cycles
+    /// per hypercall vs Xen on ARM ~376 (Dall et al. 2016): about 6,000 extra.
+    /// </summary>
+    public ulong HostKernelRoundTripCycles { get; init; } = 6_000;
+
+    /// <summary>Checks the costs; returns a message naming the field at fault, or null.</summary>
+    public string? Validate() => null;   // unsigned: every value is allowed, including 0 for "free"
+}

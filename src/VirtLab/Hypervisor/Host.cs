@@ -1,0 +1,287 @@
+using VirtLab.Guest;
+using VirtLab.Machine;
+using VirtLab.Memory;
+using VirtLab.Scheduling;
+
+namespace VirtLab.Hypervisor;
+
+/// <summary>
+/// A physical host running a hypervisor: hardware threads on cores, RAM handed out frame by frame,
+/// VMs, and a scheduler that puts vCPUs (and, on a Type 2 host, the host OS's own processes) on the
+/// hardware threads.
+/// <para>
+/// Simulation: time advances in steps of <see cref="HostConfig.StepMilliseconds"/>. In each step
+/// waiting entities whose interrupt is due wake up, the scheduler runs its periodic work, relaxed
+/// co-scheduling decides which vCPUs of SMP VMs must hold back, each hardware thread keeps or
+/// replaces what it runs, and then each thread runs its entity for the step at the instructions
+/// per cycle the SMT core model allows given what the sibling thread runs. Hardware threads are
+/// simulated one after another, never in parallel, so a run is exactly repeatable.
+/// </para>
+/// </summary>
+public sealed class Host
+{
+    private readonly List<VirtualMachine> _vms = new();
+    private readonly List<ISchedulable> _entities = new();
+    private readonly List<HostProcess> _hostProcesses = new();
+    private readonly HardwareThread[] _threads;
+    private readonly int[] _placementOrder;
+    private readonly ulong _stepCycles;
+    private bool _started;
+
+    /// <summary>Builds a host; throws <see cref="ConfigurationException"/> naming the field if <paramref name="config"/> is invalid.</summary>
+    public Host(HostConfig config, IVcpuScheduler? scheduler = null)
+    {
+        config.Validate();
+        Config = config;
+        Costs = config.Costs;
+        Ram = new PhysicalMemory(config.RamPages);
+        Frames = new FrameAllocator(Ram);
+        ReservedPages = Frames.Reserve(config.Kind == HypervisorKind.Type2 ? config.HostOsMemoryPages : config.HypervisorMemoryPages);
+        string schedulerName = config.Scheduler ?? (config.Kind == HypervisorKind.Type2 ? "fair" : "credit");
+        Scheduler = scheduler ?? (schedulerName == "fair" ? new FairShareScheduler() : new CreditScheduler(config.Credit));
+        _stepCycles = Math.Max(1, (ulong)(config.StepMilliseconds * config.CyclesPerMillisecond));
+
+        _threads = new HardwareThread[config.Cores * config.ThreadsPerCore];
+        for (int c = 0; c < config.Cores; c++)
+            for (int t = 0; t < config.ThreadsPerCore; t++)
+            {
+                int index = c * config.ThreadsPerCore + t;
+                int sibling = config.ThreadsPerCore == 2 ? c * 2 + (1 - t) : -1;
+                _threads[index] = new HardwareThread(index, c, sibling, usable: t == 0 || !config.OneThreadPerCore);
+            }
+        // SMT-aware: first thread of every core, then the siblings. Packed: in index order.
+        _placementOrder = config.Placement == SmtPlacement.SmtAware
+            ? _threads.OrderBy(t => t.Index % config.ThreadsPerCore).ThenBy(t => t.Core).Select(t => t.Index).ToArray()
+            : _threads.Select(t => t.Index).ToArray();
+
+        if (config.Kind == HypervisorKind.Type2)
+        {
+            var random = new Random(config.Seed);
+            foreach (var spec in config.BackgroundProcesses)
+            {
+                var p = new HostProcess(spec, config.CyclesPerMillisecond, new Random(random.Next()));
+                _hostProcesses.Add(p);
+                _entities.Add(p);
+            }
+        }
+    }
+
+    public HostConfig Config { get; }
+    public CostModel Costs { get; }
+    public PhysicalMemory Ram { get; }
+    public FrameAllocator Frames { get; }
+    public IVcpuScheduler Scheduler { get; }
+    /// <summary>Frames kept by the hypervisor (Type 1) or the host OS (Type 2).</summary>
+    public int ReservedPages { get; }
+    public IReadOnlyList<VirtualMachine> Vms => _vms;
+    public IReadOnlyList<HardwareThread> Threads => _threads;
+    public IReadOnlyList<HostProcess> HostProcesses => _hostProcesses;
+    public IReadOnlyList<ISchedulable> Entities => _entities;
+
+    /// <summary>Simulated time in cycles.</summary>
+    public ulong Now { get; internal set; }
+    private ulong _stepStart;
+
+    /// <summary>Simulated time in milliseconds.</summary>
+    public double NowMilliseconds => (double)_stepStart / Config.CyclesPerMillisecond;
+
+    /// <summary>Cycles of all usable hardware threads spent running something.</summary>
+    public ulong BusyCycles => (ulong)_threads.Sum(t => (long)t.BusyCycles);
+
+    /// <summary>Cycles of usable hardware thread time elapsed.</summary>
+    public ulong CapacityCycles => _stepStart * (ulong)Config.UsableThreads;
+
+    /// <summary>
+    /// Creates a VM running the guest kernel with <paramref name="config"/>'s workload. Throws
+    /// <see cref="ConfigurationException"/> naming the field if the configuration is invalid or does not fit.
+    /// </summary>
+    public VirtualMachine CreateVm(VmConfig config) => CreateVm(config, GuestKernel.Image);
+
+    /// <summary>Creates a VM that boots <paramref name="image"/> instead of the guest kernel (for tests and lessons).</summary>
+    public VirtualMachine CreateVm(VmConfig config, Programs.ProgramImage image)
+    {
+        config.Validate(string.IsNullOrWhiteSpace(config.Name) ? $"vm[{_vms.Count}]" : config.Name);
+        if (_vms.Any(v => v.Name == config.Name)) throw new ConfigurationException($"{config.Name}.name", "another VM has the same name");
+        if (config.MemoryPages > Ram.FrameCount)
+            throw new ConfigurationException($"{config.Name}.memory-pages", $"{config.MemoryPages} pages is more than the host's {Ram.FrameCount} pages of RAM");
+        var vm = new VirtualMachine(this, _vms.Count, config, image);
+        _vms.Add(vm);
+        _entities.AddRange(vm.Vcpus);
+        return vm;
+    }
+
+    internal void OnVmStopped(VirtualMachine vm)
+    {
+        foreach (var t in _threads)
+            if (t.Current is Vcpu v && v.Vm == vm) { t.Current = null; v.Sched.Thread = -1; }
+    }
+
+    /// <summary>Runs for <paramref name="milliseconds"/> of simulated time.</summary>
+    public void RunFor(double milliseconds)
+    {
+        ulong end = _stepStart + (ulong)(milliseconds * Config.CyclesPerMillisecond);
+        while (_stepStart < end) Step();
+    }
+
+    /// <summary>Runs one scheduling step.</summary>
+    public void Step()
+    {
+        if (!_started)
+        {
+            Scheduler.Initialize(Config.UsableThreads, Config.CyclesPerMillisecond, _entities);
+            foreach (var e in _entities) if (e.State == RunState.Runnable) Scheduler.OnWake(e, 0);
+            _started = true;
+        }
+        ulong now = _stepStart, dt = _stepCycles;
+        Now = now;
+
+        foreach (var e in _entities)
+            if (e.State == RunState.Waiting && e.WakeIfDue(now)) Scheduler.OnWake(e, now);
+        Scheduler.Tick(now);
+        UpdateCoStop();
+
+        // Keep or give up what each thread runs.
+        var waiting = Candidates();
+        foreach (var t in _threads)
+        {
+            if (t.Current is not { } cur) continue;
+            if (cur.State != RunState.Runnable || cur.Sched.CoStopped || Scheduler.ShouldPreempt(t, cur, waiting, now))
+                Deschedule(t, now);
+        }
+        foreach (int i in _placementOrder)
+        {
+            var t = _threads[i];
+            if (!t.Usable || t.Current is not null) continue;
+            Dispatch(t, now);
+        }
+        if (Config.Placement == SmtPlacement.SmtAware && Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) SpreadAcrossCores();
+
+        // Run.
+        foreach (var t in _threads)
+        {
+            if (!t.Usable) continue;
+            ulong budget = dt, time = now;
+            while (budget > 0)
+            {
+                var e = t.Current ?? Dispatch(t, time);
+                if (e is null) break;
+                if (t.Last is Vcpu && e is Vcpu && !ReferenceEquals(t.Last, e) && Costs.WorldSwitchCycles > 0)
+                {
+                    ulong sw = Math.Min(budget, Costs.WorldSwitchCycles);
+                    e.Sched.RunThisStep += sw; budget -= sw; time += sw; t.BusyCycles += sw;
+                }
+                t.Last = e;
+                if (budget == 0) break;
+                double ipc = IpcFor(t, e);
+                ulong used = e.Run(time, budget, ipc);
+                Scheduler.Account(e, used, time);
+                e.Sched.RunThisStep += used;
+                t.BusyCycles += used;
+                budget -= used; time += used;
+                if (e.State != RunState.Runnable) Deschedule(t, time);
+                else if (used == 0) break;
+            }
+        }
+
+        // Account: every entity's step is run + ready + co-stop + wait.
+        foreach (var e in _entities)
+        {
+            var s = e.Sched;
+            ulong ran = Math.Min(s.RunThisStep, dt), rest = dt - ran;
+            s.RunCycles += ran;
+            if (e.State != RunState.Runnable) s.WaitCycles += rest;
+            else if (s.CoStopped) s.CoStopCycles += rest;
+            else s.ReadyCycles += rest;
+            s.RunThisStep = 0;
+        }
+        _stepStart = now + dt;
+        Now = _stepStart;
+        foreach (var vm in _vms) vm.CheckWatchdog();
+    }
+
+    private List<ISchedulable> Candidates()
+    {
+        var list = new List<ISchedulable>();
+        foreach (var e in _entities)
+            if (e.State == RunState.Runnable && e.Sched.Thread < 0 && !e.Sched.CoStopped) list.Add(e);
+        return list;
+    }
+
+    private ISchedulable? Dispatch(HardwareThread t, ulong now)
+    {
+        var e = Scheduler.PickNext(t, Candidates(), now);
+        if (e is null) return null;
+        t.Current = e;
+        e.Sched.Thread = t.Index;
+        e.Sched.Dispatches++;
+        return e;
+    }
+
+    private void Deschedule(HardwareThread t, ulong now)
+    {
+        if (t.Current is not { } e) return;
+        t.Current = null;
+        e.Sched.Thread = -1;
+        Scheduler.OnDeschedule(e, now);
+    }
+
+    /// <summary>SMT-aware balancing: if one core runs two entities while another core is idle, move one over.</summary>
+    private void SpreadAcrossCores()
+    {
+        for (int c = 0; c < Config.Cores; c++)
+        {
+            var a = _threads[2 * c]; var b = _threads[2 * c + 1];
+            if (a.Current is null || b.Current is null) continue;
+            for (int d = 0; d < Config.Cores; d++)
+            {
+                var x = _threads[2 * d]; var y = _threads[2 * d + 1];
+                if (x.Current is not null || y.Current is not null) continue;
+                var e = b.Current;
+                b.Current = null;
+                x.Current = e;
+                e.Sched.Thread = x.Index;
+                break;
+            }
+        }
+    }
+
+    private double IpcFor(HardwareThread t, ISchedulable e)
+    {
+        ExecutionProfile? sibling = null;
+        if (t.SiblingIndex >= 0)
+        {
+            var s = _threads[t.SiblingIndex];
+            if (s.Usable && s.Current is { } other && !ReferenceEquals(other, e)) sibling = other.Profile;
+        }
+        return Config.Core.Ipc(e.Profile, sibling);
+    }
+
+    /// <summary>Co-stop threshold: a vCPU this far ahead of its slowest runnable sibling is held back.</summary>
+    public double CoStopSkewMilliseconds { get; init; } = 3;
+
+    /// <summary>
+    /// Relaxed co-scheduling (ESX 3+): a vCPU's progress is the time it ran or was legitimately idle;
+    /// one that is more than <see cref="CoStopSkewMilliseconds"/> ahead of the slowest sibling that
+    /// wants to run is co-stopped until the gap is under half of that. Halted (waiting) siblings add no skew.
+    /// </summary>
+    private void UpdateCoStop()
+    {
+        ulong threshold = (ulong)(CoStopSkewMilliseconds * Config.CyclesPerMillisecond);
+        foreach (var vm in _vms)
+        {
+            if (vm.Vcpus.Count < 2 || vm.IsStopped) continue;
+            ulong min = ulong.MaxValue;
+            foreach (var v in vm.Vcpus)
+                if (v.State == RunState.Runnable && !v.Sched.CoStopped) min = Math.Min(min, v.Sched.RunCycles + v.Sched.WaitCycles);
+            foreach (var v in vm.Vcpus)
+            {
+                if (v.State != RunState.Runnable) { v.Sched.CoStopped = false; continue; }
+                if (min == ulong.MaxValue) { v.Sched.CoStopped = false; continue; }
+                ulong progress = v.Sched.RunCycles + v.Sched.WaitCycles;
+                ulong skew = progress > min ? progress - min : 0;
+                if (skew > threshold) v.Sched.CoStopped = true;
+                else if (skew < threshold / 2) v.Sched.CoStopped = false;
+            }
+        }
+    }
+}

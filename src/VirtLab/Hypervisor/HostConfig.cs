@@ -1,0 +1,162 @@
+using VirtLab.Guest;
+using VirtLab.Memory;
+using VirtLab.Scheduling;
+
+namespace VirtLab.Hypervisor;
+
+/// <summary>Who owns the hardware.</summary>
+public enum HypervisorKind
+{
+    /// <summary>Bare-metal: the hypervisor schedules vCPUs on hardware threads itself (Xen, ESXi).</summary>
+    Type1,
+    /// <summary>Hosted: a host OS owns the hardware; each vCPU is a host thread among the host's own processes (VMware Workstation, VirtualBox).</summary>
+    Type2,
+}
+
+/// <summary>A host OS process that competes with vCPU threads on a Type 2 host.</summary>
+/// <param name="Name">For tables ("desktop", "indexer", "browser").</param>
+/// <param name="Utilization">Average fraction of one hardware thread it wants, 0..1.</param>
+/// <param name="MeanBurstMilliseconds">Average length of one burst of work.</param>
+/// <param name="FootprintKiB">Memory it touches while running (pollutes the core's cache).</param>
+public sealed record BackgroundProcess(string Name, double Utilization, double MeanBurstMilliseconds = 5, double FootprintKiB = 512);
+
+/// <summary>An invalid configuration: <see cref="Exception.Message"/> names the field and what is wrong.</summary>
+public sealed class ConfigurationException(string field, string problem) : Exception($"{field}: {problem}")
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>
+/// A host: cores of 1 or 2 hardware threads, RAM, the kind of hypervisor, the costs of its
+/// mechanisms, and how simulated time is scaled.
+/// <para>
+/// <b>Time scaling.</b> A hart retires at most one instruction per cycle, and a simulated
+/// millisecond is <see cref="CyclesPerMillisecond"/> cycles (default 100,000: the host is modelled as
+/// a 100 MHz machine, about 30× slower than real hardware, so that lessons run in seconds).
+/// Scheduler periods (30 ms slice, 10 ms tick), guest timer ticks and reported times are in these
+/// simulated milliseconds; exit costs stay in published cycles, so the ratio of exit cost to guest
+/// work is the real one. The consequence to keep in mind: a fixed number of exits per simulated
+/// millisecond costs about 30× more of the CPU than it would on real hardware.
+/// </para>
+/// </summary>
+public sealed record HostConfig
+{
+    public const int MaxCores = 64;
+    public const int MaxThreadsPerCore = 2;
+
+    public int Cores { get; init; } = 4;
+    /// <summary>1 (no SMT) or 2 (SMT siblings).</summary>
+    public int ThreadsPerCore { get; init; } = 1;
+    /// <summary>Host RAM in 4 KiB pages (default 64 MiB).</summary>
+    public int RamPages { get; init; } = 16_384;
+    public HypervisorKind Kind { get; init; } = HypervisorKind.Type1;
+    public CostModel Costs { get; init; } = new();
+    /// <summary>Simulated cycles per simulated millisecond (see the time-scaling note).</summary>
+    public ulong CyclesPerMillisecond { get; init; } = 100_000;
+    /// <summary>Host cycles per tick of a guest's mtime (default: mtime runs at 1 MHz of simulated time).</summary>
+    public ulong CyclesPerTimerTick { get; init; } = 100;
+    /// <summary>Length of one scheduling step; the resolution of wake-ups and accounting.</summary>
+    public double StepMilliseconds { get; init; } = 0.05;
+    public SmtPlacement Placement { get; init; } = SmtPlacement.SmtAware;
+    /// <summary>The L1TF/MDS mitigation: use only the first hardware thread of each core.</summary>
+    public bool OneThreadPerCore { get; init; }
+    public SmtCoreModel Core { get; init; } = new();
+    /// <summary>"credit" (default on Type 1) or "fair" (default on Type 2: the host OS's scheduler).</summary>
+    public string? Scheduler { get; init; }
+    public CreditSchedulerOptions Credit { get; init; } = new();
+    /// <summary>Frames the hypervisor keeps for itself on a Type 1 host.</summary>
+    public int HypervisorMemoryPages { get; init; } = 256;
+    /// <summary>Frames the host OS keeps for itself on a Type 2 host (kernel, page cache, desktop).</summary>
+    public int HostOsMemoryPages { get; init; } = 4_096;
+    /// <summary>Host OS processes competing for CPU on a Type 2 host.</summary>
+    public IReadOnlyList<BackgroundProcess> BackgroundProcesses { get; init; } = DefaultBackground;
+    /// <summary>
+    /// Models a flawed variant of the hardware for the Popek-Goldberg lesson: on it, csrrs/csrrc
+    /// (and their immediate forms) on mstatus from U-mode do not trap. Like x86's POPF in user mode,
+    /// the write to the interrupt-enable bit is silently dropped and the read returns the real
+    /// (U-mode) mstatus. The hypervisor never sees the instruction. VirtLab's hart itself follows
+    /// the spec, so the flaw is modelled where the hardware would have decided not to trap.
+    /// </summary>
+    public bool PopfLikeFlaw { get; init; }
+    /// <summary>Seed for everything random (background process bursts).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>A quiet desktop session: about 0.12 of one hardware thread in total, in bursts.</summary>
+    public static readonly IReadOnlyList<BackgroundProcess> DefaultBackground =
+    [
+        new("desktop", 0.03, 2, 256),
+        new("indexer", 0.05, 10, 1024),
+        new("browser", 0.04, 5, 2048),
+    ];
+
+    /// <summary>A busy desktop: about 0.6 of one hardware thread (a build, an indexer catching up, video in a browser).</summary>
+    public static readonly IReadOnlyList<BackgroundProcess> BusyBackground =
+    [
+        new("desktop", 0.10, 2, 256),
+        new("indexer", 0.25, 20, 1024),
+        new("browser", 0.25, 5, 2048),
+    ];
+
+    /// <summary>Hardware threads the scheduler may use.</summary>
+    public int UsableThreads => OneThreadPerCore ? Cores : Cores * ThreadsPerCore;
+
+    /// <summary>Throws a <see cref="ConfigurationException"/> naming the first invalid field.</summary>
+    public void Validate()
+    {
+        if (Cores is < 1 or > MaxCores) throw new ConfigurationException("cores", $"{Cores} is not between 1 and {MaxCores}");
+        if (ThreadsPerCore is < 1 or > MaxThreadsPerCore) throw new ConfigurationException("threads-per-core", $"{ThreadsPerCore} is not supported: a core has 1 or {MaxThreadsPerCore} hardware threads");
+        if (RamPages is < 1 or > 1 << 20) throw new ConfigurationException("ram-pages", $"{RamPages} is not between 1 and {1 << 20} (4 GiB)");
+        if (CyclesPerMillisecond < 100) throw new ConfigurationException("cycles-per-ms", $"{CyclesPerMillisecond} is below 100");
+        if (CyclesPerTimerTick < 1) throw new ConfigurationException("cycles-per-timer-tick", "must be at least 1");
+        if (StepMilliseconds <= 0 || StepMilliseconds > 10) throw new ConfigurationException("step-ms", $"{StepMilliseconds} is not in (0, 10]");
+        if (Scheduler is not null and not ("credit" or "fair")) throw new ConfigurationException("scheduler", $"unknown scheduler '{Scheduler}' (known: credit, fair)");
+        if (HypervisorMemoryPages < 0) throw new ConfigurationException("hypervisor-memory-pages", "must not be negative");
+        if (HostOsMemoryPages < 0) throw new ConfigurationException("host-os-memory-pages", "must not be negative");
+        int reserved = Kind == HypervisorKind.Type2 ? HostOsMemoryPages : HypervisorMemoryPages;
+        if (reserved >= RamPages) throw new ConfigurationException(Kind == HypervisorKind.Type2 ? "host-os-memory-pages" : "hypervisor-memory-pages", $"{reserved} leaves no RAM for VMs out of {RamPages} pages");
+        foreach (var p in BackgroundProcesses)
+            if (p.Utilization is < 0 or > 1 || p.MeanBurstMilliseconds <= 0)
+                throw new ConfigurationException($"background[{p.Name}]", "utilization must be in [0, 1] and the burst positive");
+        if (Credit.SliceMilliseconds <= 0 || Credit.TickMilliseconds <= 0) throw new ConfigurationException("credit", "slice and tick must be positive");
+    }
+}
+
+/// <summary>A VM: vCPUs, memory, scheduling parameters and the workload its guest kernel runs.</summary>
+public sealed record VmConfig
+{
+    public string Name { get; init; } = "vm";
+    public int Vcpus { get; init; } = 1;
+    /// <summary>Guest RAM in 4 KiB pages (default 1 MiB). Frames are only taken when the guest touches a page.</summary>
+    public int MemoryPages { get; init; } = 256;
+    /// <summary>Credit-scheduler weight, 1..65535 (default 256).</summary>
+    public int Weight { get; init; } = 256;
+    /// <summary>Cap in percent of one hardware thread (0 = none).</summary>
+    public int CapPercent { get; init; }
+    public Workload Workload { get; init; } = Workload.Cpu();
+    /// <summary>The guest kernel's timer tick in simulated ms (0 = no timer). Default 10 ms (HZ = 100).</summary>
+    public double TickMilliseconds { get; init; } = 10;
+
+    /// <summary>
+    /// Stop the VM if its workload reports no progress during this many simulated milliseconds of
+    /// run time (a guest stuck in a loop). 0 = no watchdog. Only meaningful for workloads that report progress.
+    /// </summary>
+    public double WatchdogMilliseconds { get; init; }
+
+    /// <summary>Largest guest RAM: the guest sees RAM from 0x80000000 to the top of its 32-bit address space.</summary>
+    public const int MaxMemoryPages = (int)((0x1_0000_0000UL - GuestPhysicalAddress.RamBase) / 4096);
+
+    /// <summary>Throws a <see cref="ConfigurationException"/> naming the first invalid field (prefixed with <paramref name="where"/>).</summary>
+    public void Validate(string where = "vm")
+    {
+        if (string.IsNullOrWhiteSpace(Name)) throw new ConfigurationException($"{where}.name", "must not be empty");
+        if (Vcpus is < 1 or > GuestKernel.MaxHarts) throw new ConfigurationException($"{where}.vcpus", $"{Vcpus} is not between 1 and {GuestKernel.MaxHarts}");
+        if (MemoryPages > MaxMemoryPages) throw new ConfigurationException($"{where}.memory-pages", $"{MemoryPages} pages is larger than the guest address space (RAM at 0x80000000..0xFFFFFFFF holds {MaxMemoryPages} pages)");
+        if (MemoryPages < 16) throw new ConfigurationException($"{where}.memory-pages", $"{MemoryPages} is too small: the guest kernel needs at least 16 pages");
+        if (Weight < 1 || Weight > 65535) throw new ConfigurationException($"{where}.weight", $"{Weight} is not between 1 and 65535");
+        if (CapPercent < 0) throw new ConfigurationException($"{where}.cap", $"{CapPercent} must not be negative");
+        if (WatchdogMilliseconds < 0) throw new ConfigurationException($"{where}.watchdog-ms", "must not be negative");
+        if (TickMilliseconds < 0) throw new ConfigurationException($"{where}.tick-ms", "must not be negative");
+        if (Workload.Kind == WorkloadKind.Memory && Workload.Arg0 > MemoryPages - 16)
+            throw new ConfigurationException($"{where}.workload", $"mem with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");
+    }
+}

@@ -1,0 +1,164 @@
+using VirtLab.Machine.Devices;
+
+namespace VirtLab.Hypervisor;
+
+/// <summary>
+/// A VM's virtual CLINT: the same register layout as the real one (msip, mtimecmp per vCPU, mtime),
+/// but its time is the host's simulated time, so a guest sees wall-clock time pass while it is
+/// descheduled, as a real VM does. Nothing here raises an interrupt on a hart: the hypervisor
+/// reads <see cref="TimerPending"/> and injects a virtual interrupt.
+/// </summary>
+public sealed class VirtualClint : IMmioDevice
+{
+    private readonly bool[] _msip;
+    private readonly ulong[] _mtimecmp;
+    private readonly Func<ulong> _now;
+
+    /// <param name="vcpus">Number of vCPUs.</param>
+    /// <param name="now">The host's current time in cycles.</param>
+    /// <param name="cyclesPerTick">Host cycles per mtime tick.</param>
+    public VirtualClint(int vcpus, Func<ulong> now, ulong cyclesPerTick)
+    {
+        _msip = new bool[vcpus];
+        _mtimecmp = new ulong[vcpus];
+        Array.Fill(_mtimecmp, ulong.MaxValue);
+        _now = now;
+        CyclesPerTick = cyclesPerTick;
+    }
+
+    public string Name => "vclint";
+    public uint Size => 0x1_0000;
+    public ulong CyclesPerTick { get; }
+
+    /// <summary>mtime: host time in ticks.</summary>
+    public ulong MTime => _now() / CyclesPerTick;
+
+    public ulong MTimeCmp(int vcpu) => _mtimecmp[vcpu];
+    public void SetMTimeCmp(int vcpu, ulong value) => _mtimecmp[vcpu] = value;
+    public bool SoftwarePending(int vcpu) => _msip[vcpu];
+    public bool TimerPending(int vcpu) => MTime >= _mtimecmp[vcpu];
+
+    /// <summary>The host cycle at which vCPU <paramref name="vcpu"/>'s timer fires, or <see cref="ulong.MaxValue"/>.</summary>
+    public ulong DeadlineCycle(int vcpu)
+    {
+        ulong cmp = _mtimecmp[vcpu];
+        return cmp >= ulong.MaxValue / CyclesPerTick ? ulong.MaxValue : cmp * CyclesPerTick;
+    }
+
+    public bool Read(uint offset, int size, out uint value)
+    {
+        value = 0;
+        if (size != 4) return false;
+        if (offset < 0x4000)
+        {
+            int v = (int)(offset / 4);
+            if (v >= _msip.Length) return false;
+            value = _msip[v] ? 1u : 0;
+            return true;
+        }
+        if (offset >= 0x4000 && offset < 0x4000 + 8 * (uint)_mtimecmp.Length)
+        {
+            ulong r = _mtimecmp[(offset - 0x4000) / 8];
+            value = (offset & 4) == 0 ? (uint)r : (uint)(r >> 32);
+            return true;
+        }
+        if (offset is 0xBFF8 or 0xBFFC)
+        {
+            ulong t = MTime;
+            value = offset == 0xBFF8 ? (uint)t : (uint)(t >> 32);
+            return true;
+        }
+        return false;
+    }
+
+    public bool Write(uint offset, int size, uint value)
+    {
+        if (size != 4) return false;
+        if (offset < 0x4000)
+        {
+            int v = (int)(offset / 4);
+            if (v >= _msip.Length) return false;
+            _msip[v] = (value & 1) != 0;
+            return true;
+        }
+        if (offset >= 0x4000 && offset < 0x4000 + 8 * (uint)_mtimecmp.Length)
+        {
+            int v = (int)((offset - 0x4000) / 8);
+            ulong r = _mtimecmp[v];
+            _mtimecmp[v] = (offset & 4) == 0 ? (r & 0xFFFF_FFFF_0000_0000) | value : (r & 0xFFFF_FFFF) | ((ulong)value << 32);
+            return true;
+        }
+        return offset is 0xBFF8 or 0xBFFC;   // the guest may not move the host's clock: writes are ignored
+    }
+}
+
+/// <summary>
+/// A minimal virtual block-like device: registers ADDR (0), LEN (4), CMD (8) and DOORBELL (12).
+/// Ringing the doorbell completes the request at once. The paravirtual path hands the same request
+/// over in one hypercall (<see cref="Hypercalls.Notify"/>).
+/// </summary>
+public sealed class VirtualBlockDevice : IMmioDevice
+{
+    public const uint DefaultBase = 0x1000_1000;
+    private uint _addr, _len, _cmd;
+
+    public string Name => "vblk";
+    public uint Size => 0x1000;
+
+    /// <summary>Requests completed.</summary>
+    public long Requests { get; private set; }
+
+    /// <summary>Bytes "transferred".</summary>
+    public long Bytes { get; private set; }
+
+    public bool Read(uint offset, int size, out uint value)
+    {
+        value = offset switch { 0 => _addr, 4 => _len, 8 => _cmd, 12 => 0, 16 => (uint)Requests, _ => 0 };
+        return size == 4 && offset <= 16;
+    }
+
+    public bool Write(uint offset, int size, uint value)
+    {
+        if (size != 4) return false;
+        switch (offset)
+        {
+            case 0: _addr = value; return true;
+            case 4: _len = value; return true;
+            case 8: _cmd = value; return true;
+            case 12: Submit(_addr, _len, _cmd); return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Completes one request (used by the doorbell and by the paravirtual notify).</summary>
+    public void Submit(uint address, uint length, uint command)
+    {
+        _ = address; _ = command;
+        Requests++;
+        Bytes += length;
+    }
+}
+
+/// <summary>
+/// Puts a device model behind a VM exit: every access the guest makes to the window is counted as
+/// an MMIO exit, charged, and ends the vCPU's current run so the hypervisor sees it at once (a
+/// write to mtimecmp, say, can change when the next interrupt is due).
+/// </summary>
+internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm) : IMmioDevice
+{
+    public string Name => inner.Name;
+    public uint Size => inner.Size;
+    public IMmioDevice Inner => inner;
+
+    public bool Read(uint offset, int size, out uint value)
+    {
+        vm.OnMmioExit();
+        return inner.Read(offset, size, out value);
+    }
+
+    public bool Write(uint offset, int size, uint value)
+    {
+        vm.OnMmioExit();
+        return inner.Write(offset, size, value);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text;
+using VirtLab.Guest;
+using VirtLab.Machine;
+using VirtLab.Machine.Devices;
+using VirtLab.Memory;
+using VirtLab.Programs;
+
+namespace VirtLab.Hypervisor;
+
+/// <summary>
+/// A virtual machine: its guest-physical memory (second-stage mapped, frames on first touch), its
+/// vCPUs, and its virtual devices (a CLINT at 0x02000000, a UART at 0x10000000, a block-like device
+/// at 0x10001000), every device access being an MMIO exit to the device model.
+/// A VM that misbehaves is stopped with a recorded reason; its frames go back to the host and the
+/// other VMs carry on.
+/// </summary>
+public sealed class VirtualMachine
+{
+    private readonly List<Vcpu> _vcpus = new();
+    private readonly StringBuilder _console = new();
+    private readonly uint _progressAddress;
+
+    internal VirtualMachine(Host host, int id, VmConfig config, ProgramImage image)
+    {
+        Host = host;
+        Id = id;
+        Config = config;
+        Memory = new GuestMemory(host.Frames, id, config.MemoryPages) { FaultObserver = OnGuestPageFault };
+        Clint = new VirtualClint(config.Vcpus, () => host.Now, host.Config.CyclesPerTimerTick);
+        Uart = new Uart16550(outputLimit: 64 * 1024);
+        Memory.Space.Attach(Machine.Devices.Clint.DefaultBase, new MmioExitDevice(Clint, this));
+        Memory.Space.Attach(Uart16550.DefaultBase, new MmioExitDevice(Uart, this));
+        Memory.Space.Attach(VirtualBlockDevice.DefaultBase, new MmioExitDevice(Block, this));
+
+        // Load the guest kernel into guest memory (this faults its pages in) and fill in its boot parameters.
+        foreach (var segment in image.Segments)
+        {
+            var bytes = new byte[segment.MemorySize];
+            segment.Bytes.CopyTo(bytes, 0);
+            if (!Memory.Space.TryWriteBytes(segment.Address, bytes))
+                throw new ConfigurationException($"{config.Name}.memory-pages", $"the guest kernel does not fit (or the host is out of memory)");
+        }
+        if (image.TryGetSymbol("params", out uint p))
+        {
+            var w = config.Workload;
+            WriteGuestWord(p + GuestKernel.ParamWorkload, (uint)w.Kind);
+            WriteGuestWord(p + GuestKernel.ParamArg0, w.Arg0);
+            WriteGuestWord(p + GuestKernel.ParamArg1, w.Arg1);
+            WriteGuestWord(p + GuestKernel.ParamRamSize, (uint)config.MemoryPages * PhysicalMemory.PageSize);
+            double ticksPerMs = (double)host.Config.CyclesPerMillisecond / host.Config.CyclesPerTimerTick;
+            WriteGuestWord(p + GuestKernel.ParamTickInterval, (uint)Math.Round(config.TickMilliseconds * ticksPerMs));
+            WriteGuestWord(p + GuestKernel.ParamVcpuCount, (uint)config.Vcpus);
+        }
+        _progressAddress = image.TryGetSymbol("progress", out uint prog) ? prog : 0;
+        for (int i = 0; i < config.Vcpus; i++) _vcpus.Add(new Vcpu(this, i, image.Entry));
+    }
+
+    public Host Host { get; }
+    public int Id { get; }
+    public string Name => Config.Name;
+    public VmConfig Config { get; }
+    public GuestMemory Memory { get; }
+    public VirtualClint Clint { get; }
+    public Uart16550 Uart { get; }
+    public VirtualBlockDevice Block { get; } = new();
+    public IReadOnlyList<Vcpu> Vcpus => _vcpus;
+
+    /// <summary>The vCPU whose hart is running right now (MMIO and page-fault exits are charged to it).</summary>
+    internal Vcpu? Current { get; set; }
+
+    /// <summary>True once the VM was stopped; see <see cref="StopReason"/>.</summary>
+    public bool IsStopped { get; private set; }
+    /// <summary>Why it stopped (guest panic, fault loop, shutdown).</summary>
+    public string? StopReason { get; private set; }
+    /// <summary>True if it stopped because it misbehaved.</summary>
+    public bool Crashed { get; private set; }
+
+    /// <summary>What the guest wrote to its console (hypercall or UART).</summary>
+    public string ConsoleOutput => _console.ToString() + Uart.Output;
+
+    /// <summary>Operations the workload has reported done, summed over vCPUs (read from guest memory; no exit).</summary>
+    public ulong Progress
+    {
+        get
+        {
+            ulong sum = 0;
+            for (int i = 0; i < _vcpus.Count; i++) sum += ProgressOf(i);
+            return sum;
+        }
+    }
+
+    /// <summary>Operations reported by vCPU <paramref name="vcpu"/>.</summary>
+    public ulong ProgressOf(int vcpu) =>
+        _finalProgress is not null ? _finalProgress[vcpu] : _progressAddress == 0 ? 0 : ReadGuestWord(_progressAddress + 4 * (uint)vcpu);
+
+    private ulong[]? _finalProgress;
+
+    /// <summary>Guest instructions retired by all vCPUs.</summary>
+    public ulong Instructions => (ulong)_vcpus.Sum(v => (long)v.Instructions);
+
+    /// <summary>Exits by reason, all vCPUs together.</summary>
+    public ExitCounters Exits
+    {
+        get { var sum = new ExitCounters(); foreach (var v in _vcpus) sum.AddFrom(v.Exits); return sum; }
+    }
+
+    /// <summary>Timer interrupts injected and how late they were (host cycles after the deadline).</summary>
+    public long TimerInterrupts { get; private set; }
+    public ulong TimerLatencyTotal { get; private set; }
+    public ulong TimerLatencyMax { get; private set; }
+
+    internal void RecordTimerLatency(ulong cycles)
+    {
+        TimerInterrupts++;
+        TimerLatencyTotal += cycles;
+        if (cycles > TimerLatencyMax) TimerLatencyMax = cycles;
+    }
+
+    /// <summary>Reads a word of guest-physical memory as the host (no exit, no fault-in: unmapped reads as 0).</summary>
+    public uint ReadGuestWord(uint address)
+    {
+        var gpa = new GuestPhysicalAddress(address);
+        int page = gpa.PageIndex;
+        if ((uint)page >= (uint)Memory.Pages || !Memory.Space.IsMapped(page)) return 0;
+        Memory.Space.TryRead(address, 4, out uint value);
+        return value;
+    }
+
+    private void WriteGuestWord(uint address, uint value) => Memory.Space.TryWrite(address, 4, value);
+
+    internal void OnMmioExit()
+    {
+        var vcpu = Current;
+        if (vcpu is null) return;
+        vcpu.ChargeDuringRun(VmExitReason.Mmio, Host.Costs.VmExitCycles + Host.Costs.MmioEmulationCycles);
+        vcpu.Hart.StopRequested = true;   // end the run right after this instruction: the hypervisor handles it now
+    }
+
+    private void OnGuestPageFault(int page, MemoryAccess access) =>
+        Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.GuestPageFaultCycles);
+
+    private ulong _watchProgress, _watchRun;
+
+    /// <summary>The watchdog: stops a VM whose workload made no progress for <see cref="VmConfig.WatchdogMilliseconds"/> of run time.</summary>
+    internal void CheckWatchdog()
+    {
+        if (IsStopped || Config.WatchdogMilliseconds <= 0) return;
+        ulong progress = Progress, run = 0;
+        foreach (var v in _vcpus) run += v.Sched.RunCycles;
+        if (progress != _watchProgress) { _watchProgress = progress; _watchRun = run; return; }
+        if (run - _watchRun > Config.WatchdogMilliseconds * Host.Config.CyclesPerMillisecond)
+            Stop($"watchdog: no progress in {Config.WatchdogMilliseconds} ms of run time (pc 0x{_vcpus[0].Hart.Pc:x8})", crashed: true);
+    }
+
+    internal void ConsoleWrite(char c) { if (_console.Length < 64 * 1024) _console.Append(c); }
+
+    /// <summary>Stops the VM: its vCPUs never run again and its frames return to the host.</summary>
+    public void Stop(string reason, bool crashed)
+    {
+        if (IsStopped) return;
+        IsStopped = true;
+        StopReason = reason;
+        Crashed = crashed;
+        _finalProgress = Enumerable.Range(0, _vcpus.Count).Select(ProgressOf).ToArray();
+        foreach (var v in _vcpus) { v.Stop(); v.Hart.StopRequested = true; }
+        Memory.ReleaseAll();
+        Host.OnVmStopped(this);
+    }
+}

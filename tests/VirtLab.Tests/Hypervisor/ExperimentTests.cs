@@ -1,0 +1,65 @@
+using VirtLab.Experiments;
+using VirtLab.Guest;
+using VirtLab.Hypervisor;
+using static VirtLab.Tests.Hypervisor.GuestPrograms;
+
+namespace VirtLab.Tests.Hypervisor;
+
+public class ExperimentTests
+{
+    [Fact]
+    public void The_runner_records_time_series_that_are_identical_for_a_seed()
+    {
+        var spec = new ExperimentSpec
+        {
+            Host = SmallHost(cores: 1) with { Kind = HypervisorKind.Type2 },
+            Vms = [new VmConfig { Name = "a", Workload = Workload.Cpu() }, new VmConfig { Name = "b", Workload = Workload.Memory(20) }],
+            DurationMilliseconds = 40, SampleMilliseconds = 10, Seed = 3,
+        };
+        var fractions = new List<double>();
+        var one = ExperimentRunner.Run(spec, new Progress(fractions));
+        var two = ExperimentRunner.Run(spec);
+        Assert.Equal(8, one.VmSeries.Rows.Count);   // 4 samples x 2 VMs
+        Assert.Equal(4, one.HostSeries.Rows.Count);
+        Assert.Equal(one.VmSeries.ToCsv(), two.VmSeries.ToCsv());
+        Assert.Equal([0.25, 0.5, 0.75, 1.0], fractions);
+        Assert.StartsWith("time_ms,vm,instructions,progress,run_ms,ready_ms,costop_ms,wait_ms,exits_csr", one.VmSeries.ToCsv());
+    }
+
+    private sealed class Progress(List<double> into) : IProgress<double> { public void Report(double value) => into.Add(value); }
+
+    [Fact]
+    public void Popek_goldberg_every_sensitive_instruction_traps_and_the_popf_like_variant_breaks_the_guest()
+    {
+        var result = new PopekGoldbergExperiment().Run(new Dictionary<string, string> { ["rounds"] = "5" }, seed: 1);
+        var sensitive = result.Table("sensitive_instructions");
+        Assert.All(sensitive.Rows, r => Assert.True((bool)r[3], $"{r[0]} did not trap"));
+        var contrast = result.Table("critical_sections");
+        Assert.Equal(0L, contrast.Rows[0][3]);
+        Assert.True((long)contrast.Rows[1][3] > 0);
+        Assert.Contains("\"experiment\": \"popek-goldberg\"", result.ToJson());
+    }
+
+    [Fact]
+    public void Cpu_overcommit_ready_time_grows_with_the_ratio_for_busy_vms_only()
+    {
+        var result = new CpuOvercommitExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "60", ["ratios"] = "1,2,4", ["pcpus"] = "1" }, seed: 1);
+        var t = result.Table("overcommit");
+        var busy = t.Rows.Where(r => (string)r[0] == "cpu-bound").Select(r => (double)r[3]).ToList();
+        var idle = t.Rows.Where(r => (string)r[0] == "mostly-idle").Select(r => (double)r[3]).ToList();
+        Assert.InRange(busy[0], 0, 1);
+        Assert.InRange(busy[1], 40, 60);     // 2:1 -> about half the time ready
+        Assert.InRange(busy[2], 65, 85);     // 4:1 -> about three quarters
+        Assert.All(idle, r => Assert.InRange(r, 0, 5));
+    }
+
+    [Fact]
+    public void Invalid_experiment_options_name_the_option()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => new SmtExperiment().Run(new Dictionary<string, string> { ["pairs"] = "cpu+gpu" }, 1));
+        Assert.Contains("pairs", e.Message);
+        Assert.Contains("gpu", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => new CpuOvercommitExperiment().Run(new Dictionary<string, string> { ["pcpus"] = "0" }, 1));
+        Assert.StartsWith("pcpus:", e.Message);
+    }
+}
