@@ -9,8 +9,17 @@ using VirtLab.Benchmarks;
 //   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --quick     a few runs, then the table
 //   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks                 BenchmarkDotNet, then the table
 //
+//   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --hypervisor [S]  16 VMs on 4x2 threads for S simulated seconds (default 10)
+//
 // Options: --quick, --runs N (quick mode, default 3), --no-qemu. Anything else goes to BenchmarkDotNet
 // (e.g. --filter '*loop*').
+
+if (args.Length > 0 && args[0] == "--hypervisor")
+{
+    double seconds = args.Length > 1 && double.TryParse(args[1], CultureInfo.InvariantCulture, out double s) && s > 0 ? s : 10;
+    HypervisorBenchmark.Run(seconds);
+    return 0;
+}
 
 var rest = new List<string>();
 bool quick = false, skipQemu = false;
