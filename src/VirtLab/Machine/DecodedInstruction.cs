@@ -13,6 +13,11 @@ internal enum Op : byte
     Undecoded = 0,
     /// <summary>Sentinel after the last instruction of a page: fall through to the next page.</summary>
     PageEnd,
+    /// <summary>
+    /// Sentinel planted over the slot where the current block's budget runs out, so that a block
+    /// stops at exactly the instruction count asked for without counting every instruction.
+    /// </summary>
+    BudgetEnd,
     Slow,
     /// <summary>rd = Imm. LUI, and AUIPC too: the PC is known at decode time, so auipc is a constant.</summary>
     LoadConstant,

@@ -5,12 +5,12 @@ public sealed unsafe partial class Hart
     private const uint PageMask = PhysicalMemory.PageOffsetMask;
 
     /// <summary>
-    /// The hot loop. Runs about <paramref name="slice"/> instructions from pre-decoded slots,
+    /// The hot loop. Runs at most <paramref name="slice"/> instructions from pre-decoded slots,
     /// walking them by pointer: a sequential instruction is <c>ip++</c>, and neither the PC nor
     /// the instruction count is touched until control leaves a straight-line run. The budget is
-    /// checked at every taken branch or jump, so a block can overrun its slice by the rest of one
-    /// straight-line run (at most one page, 1024 instructions); the overrun is the same on every
-    /// run, so results stay deterministic.
+    /// checked at every taken branch or jump; when it would run out inside the current
+    /// straight-line run, a <see cref="Op.BudgetEnd"/> sentinel is planted over the slot where it
+    /// does, and taken away again before the block ends.
     /// <para>
     /// Ops the fast path does not handle, and loads or stores that are not plain RAM accesses
     /// inside one page, go to <see cref="SlowStep"/>: if such an instruction is not the first of
@@ -42,6 +42,7 @@ public sealed unsafe partial class Hart
         long left = slice;              // budget still unspent before this run
         uint target, a, o, e;
         int size;
+        PlantBudgetEnd(ip, left);
 
         for (;;)
         {
@@ -60,6 +61,12 @@ public sealed unsafe partial class Hart
                     target = _pageBase + PhysicalMemory.PageSize;
                     goto Enter;
                 case Op.Slow: goto Slow;
+                case Op.BudgetEnd:
+                    // The budget is spent: this slot's own instruction has not run.
+                    left -= ip - run;
+                    RemoveBudgetEnd();
+                    Pc = _pageBase + (uint)((ip - _slots) << 2);
+                    return Retire(slice - left);
 
                 case Op.LoadConstant: x[ip->Rd] = (uint)ip->Imm; ip++; continue;
                 case Op.Jal: x[ip->Rd] = ip->Link; target = (uint)ip->Imm; goto Jump;
@@ -160,6 +167,7 @@ public sealed unsafe partial class Hart
             {
                 case AddressSpace.AsideStore.Done: ip++; continue;
                 case AddressSpace.AsideStore.DoneEndBlock:
+                    RemoveBudgetEnd();
                     ip++;
                     left -= ip - run;
                     Pc = _pageBase + (uint)((ip - _slots) << 2);
@@ -171,20 +179,27 @@ public sealed unsafe partial class Hart
             // A taken branch or jump retires the run that ends with it. Branch targets were checked
             // for alignment at decode time, jalr targets above.
             left -= ip - run + 1;
+            if (_budgetEnd != null) RemoveBudgetEnd();
             if (target - _pageBase < PhysicalMemory.PageSize)
             {
                 ip = run = _slots + ((target - _pageBase) >> 2);
-                if (left > 0) continue;
+                if (left > 0)
+                {
+                    if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
+                    continue;
+                }
                 Pc = target;
                 return Retire(slice - left);
             }
         Enter:
+            if (_budgetEnd != null) RemoveBudgetEnd();
             off = target - _ramBase;
             if (left > 0 && off < _ramSize && (_map[off >> PhysicalMemory.PageShift] & AddressSpace.Readable) != 0)
             {
                 _pageBase = target & ~PageMask;
                 _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
                 ip = run = _slots + ((target & PageMask) >> 2);
+                if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
                 continue;
             }
             // Budget spent, leaving RAM, or into a page not present: end the block here; the next
@@ -195,11 +210,37 @@ public sealed unsafe partial class Hart
         Slow:
             // This instruction has not run. Unless it is the first of the block, end the block just
             // before it, so that the slow path starts with exact counters.
+            RemoveBudgetEnd();
             left -= ip - run;
             Pc = _pageBase + (uint)((ip - _slots) << 2);
             if (left != slice) return Retire(slice - left);
             return SlowStep();
         }
+    }
+
+    // The planted BudgetEnd sentinel, if any, and the slot it covers.
+    private DecodedInstruction* _budgetEnd;
+    private DecodedInstruction _budgetEndCovers;
+
+    /// <summary>
+    /// If a run starting at <paramref name="ip"/> with <paramref name="left"/> instructions of budget
+    /// would spend it before the page ends, covers the slot where it runs out with a sentinel.
+    /// </summary>
+    private void PlantBudgetEnd(DecodedInstruction* ip, long left)
+    {
+        long slotsToPageEnd = _slots + DecodedCode.SlotsPerPage - ip;
+        if (left >= slotsToPageEnd) return;
+        _budgetEnd = ip + left;
+        _budgetEndCovers = *_budgetEnd;
+        _budgetEnd->Op = Op.BudgetEnd;
+    }
+
+    /// <summary>Puts back the slot under the sentinel. Done before anything that could drop the page's decoded code.</summary>
+    private void RemoveBudgetEnd()
+    {
+        if (_budgetEnd == null) return;
+        *_budgetEnd = _budgetEndCovers;
+        _budgetEnd = null;
     }
 
     // Per-block state of the fast path (see ExecuteBlock).
