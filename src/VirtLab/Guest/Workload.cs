@@ -23,6 +23,8 @@ public enum WorkloadKind
     Scribble = 7,
     /// <summary>Misbehaves: breaks its own trap vector, then faults.</summary>
     BadVector = 8,
+    /// <summary>Memory demand in phases: allocate and walk N pages for T ticks, free them, sleep T ticks, repeat.</summary>
+    Phases = 9,
 }
 
 /// <summary>
@@ -38,9 +40,11 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
     public static Workload ExitCsr(uint workRounds = 10) => new(WorkloadKind.ExitCsr, workRounds);
     public static Workload ExitMmio(uint workRounds = 10) => new(WorkloadKind.ExitMmio, workRounds);
     public static Workload ExitPv(uint workRounds = 10) => new(WorkloadKind.ExitPv, workRounds);
+    /// <summary>Allocates and walks <paramref name="pages"/> pages for <paramref name="ticks"/> timer ticks, frees them, sleeps as long, repeats.</summary>
+    public static Workload Phases(uint pages, uint ticks = 5) => new(WorkloadKind.Phases, pages, ticks);
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector"];
+    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases"];
 
     /// <summary>Parses a workload; on failure returns null and a message naming what is wrong.</summary>
     public static Workload? Parse(string text, out string? error)
@@ -69,10 +73,11 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
             "exit-pv" => ExitPv(Get("work", 10)),
             "scribble" => new Workload(WorkloadKind.Scribble),
             "bad-vector" => new Workload(WorkloadKind.BadVector),
+            "phases" => Phases(Get("pages", 64), Get("ticks", 5)),
             _ => null,
         };
         if (w is null) error = $"workload: unknown workload '{name}' (known: {string.Join(", ", Names)})";
-        else if (w.Kind == WorkloadKind.Memory && w.Arg0 == 0) { error = "workload: mem needs pages >= 1"; return null; }
+        else if (w.Kind is WorkloadKind.Memory or WorkloadKind.Phases && w.Arg0 == 0) { error = "workload: mem needs pages >= 1"; return null; }
         return w;
     }
 
@@ -86,6 +91,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
         WorkloadKind.ExitMmio => $"exit-mmio:work={Arg0}",
         WorkloadKind.ExitPv => $"exit-pv:work={Arg0}",
         WorkloadKind.Scribble => "scribble",
+        WorkloadKind.Phases => $"phases:pages={Arg0},ticks={Arg1}",
         _ => "bad-vector",
     };
 }

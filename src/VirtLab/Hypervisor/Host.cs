@@ -36,6 +36,8 @@ public sealed class Host
         Costs = config.Costs;
         Ram = new PhysicalMemory(config.RamPages);
         Frames = new FrameAllocator(Ram);
+        SwapArea = config.SwapPages > 0 ? new HostSwapArea(config.SwapPages) : null;
+        _swapRandom = new Random(config.Seed ^ 0x5A5A);
         ReservedPages = Frames.Reserve(config.Kind == HypervisorKind.Type2 ? config.HostOsMemoryPages : config.HypervisorMemoryPages);
         string schedulerName = config.Scheduler ?? (config.Kind == HypervisorKind.Type2 ? "fair" : "credit");
         Scheduler = scheduler ?? (schedulerName == "fair" ? new FairShareScheduler() : new CreditScheduler(config.Credit));
@@ -71,6 +73,18 @@ public sealed class Host
     public PhysicalMemory Ram { get; }
     public FrameAllocator Frames { get; }
     public IVcpuScheduler Scheduler { get; }
+    /// <summary>Where host swapping puts guest pages (null when <see cref="HostConfig.SwapPages"/> is 0).</summary>
+    public HostSwapArea? SwapArea { get; }
+    private readonly Random _swapRandom;
+
+    /// <summary>Frames available to VMs: host RAM minus what the hypervisor or host OS keeps.</summary>
+    public int GuestAvailablePages => Ram.FrameCount - ReservedPages;
+
+    /// <summary>Pages guaranteed to VMs by their min (what admission control has promised).</summary>
+    public int GuaranteedPages => _vms.Where(v => !v.IsStopped).Sum(v => v.Config.MinPages);
+
+    /// <summary>The RAM overcommit ratio: the sum of the VMs' max over the RAM available to guests.</summary>
+    public double OvercommitRatio => (double)_vms.Where(v => !v.IsStopped).Sum(v => v.Config.MemoryPages) / GuestAvailablePages;
     /// <summary>Frames kept by the hypervisor (Type 1) or the host OS (Type 2).</summary>
     public int ReservedPages { get; }
     public IReadOnlyList<VirtualMachine> Vms => _vms;
@@ -104,10 +118,29 @@ public sealed class Host
         if (_vms.Any(v => v.Name == config.Name)) throw new ConfigurationException($"{config.Name}.name", "another VM has the same name");
         if (config.MemoryPages > Ram.FrameCount)
             throw new ConfigurationException($"{config.Name}.memory-pages", $"{config.MemoryPages} pages is more than the host's {Ram.FrameCount} pages of RAM");
+        int guaranteed = GuaranteedPages;
+        if (guaranteed + config.MinPages > GuestAvailablePages)
+            throw new ConfigurationException($"{config.Name}.min-pages",
+                $"admission control: cannot guarantee {config.MinPages} pages; the host has {GuestAvailablePages} pages for VMs and " +
+                $"{guaranteed} are already guaranteed to other VMs, so only {GuestAvailablePages - guaranteed} can still be promised");
         var vm = new VirtualMachine(this, _vms.Count, config, image);
         _vms.Add(vm);
         _entities.AddRange(vm.Vcpus);
         return vm;
+    }
+
+    /// <summary>
+    /// A guest page fault found no free frame. With <see cref="HostConfig.SwapOnDemand"/>, page out
+    /// one random page of a random other VM that is above its min (never of the faulting VM, whose
+    /// hart is executing right now). Returns true if a frame was freed.
+    /// </summary>
+    internal bool OnHostOutOfFrames(GuestMemory faulting)
+    {
+        if (!Config.SwapOnDemand || SwapArea is not { HasRoom: true }) return false;
+        var victims = _vms.Where(v => !v.IsStopped && v.Memory != faulting && v.Memory.MappedPages > v.Config.MinPages).ToList();
+        if (victims.Count == 0) return false;
+        var vm = victims[_swapRandom.Next(victims.Count)];
+        return vm.Memory.SwapOutRandom(1, _swapRandom, vm.Config.MinPages) == 1;
     }
 
     internal void OnVmStopped(VirtualMachine vm)
