@@ -169,13 +169,17 @@ mem_nowrap:
     j       mem_loop
 
 # --------------------------------------------------------------------------------------------
-# Workload 9, memory demand in phases: allocate arg0 pages from the kernel's allocator, then walk
+# Workload 9, memory demand in phases: after sleeping arg2 ticks, allocate arg0 pages from the kernel's allocator, then walk
 # them (one op = one load/add/store in every page) for arg1 ticks; free them all and sleep for
-# arg1 ticks; repeat. While it sleeps, the freed pages sit on the kernel's free list: exactly the
+# arg3 ticks; repeat. While it sleeps, the freed pages sit on the kernel's free list: exactly the
 # memory a balloon driver can hand to the host. If the kernel runs out of pages while the balloon
 # holds some, deflate-on-OOM (in palloc) takes them back instead of failing.
 # --------------------------------------------------------------------------------------------
 w_phases:
+    la      t0, params
+    lw      a0, 12(t0)                  # arg2: ticks to sleep before the first phase
+    call    sleep_ticks
+ph_phase:
     li      s6, 0                       # s6 = head of the list of our pages (word 0 links them)
     mv      s7, s2                      # pages left to allocate
 ph_alloc:
@@ -214,9 +218,10 @@ ph_free:                                # give every page back to the kernel
     call    pfree_safe
     j       ph_free
 ph_idle:
-    mv      a0, s3
+    la      t0, params
+    lw      a0, 16(t0)                  # arg3: ticks to sleep between busy phases
     call    sleep_ticks
-    j       w_phases
+    j       ph_phase
 
 # --------------------------------------------------------------------------------------------
 # Workload 2, I/O-like: a little CPU work (arg0 rounds), then sleep for arg1 timer ticks in

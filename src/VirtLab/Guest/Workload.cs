@@ -31,7 +31,7 @@ public enum WorkloadKind
 /// A workload and its parameters. Parse one from text such as <c>cpu</c>, <c>mem:pages=64,stride=64</c>,
 /// <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>.
 /// </summary>
-public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
+public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, uint Arg2 = 0, uint Arg3 = 0)
 {
     public static Workload Cpu(uint roundsPerOp = 100) => new(WorkloadKind.Cpu, roundsPerOp);
     public static Workload Memory(uint pages, uint stride = 64) => new(WorkloadKind.Memory, pages, stride);
@@ -40,8 +40,12 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
     public static Workload ExitCsr(uint workRounds = 10) => new(WorkloadKind.ExitCsr, workRounds);
     public static Workload ExitMmio(uint workRounds = 10) => new(WorkloadKind.ExitMmio, workRounds);
     public static Workload ExitPv(uint workRounds = 10) => new(WorkloadKind.ExitPv, workRounds);
-    /// <summary>Allocates and walks <paramref name="pages"/> pages for <paramref name="ticks"/> timer ticks, frees them, sleeps as long, repeats.</summary>
-    public static Workload Phases(uint pages, uint ticks = 5) => new(WorkloadKind.Phases, pages, ticks);
+    /// <summary>
+    /// Sleeps <paramref name="startDelayTicks"/>, then allocates and walks <paramref name="pages"/> pages for
+    /// <paramref name="ticks"/> timer ticks, frees them, sleeps <paramref name="idleTicks"/> (default: as long), repeats.
+    /// </summary>
+    public static Workload Phases(uint pages, uint ticks = 5, uint startDelayTicks = 0, uint? idleTicks = null) =>
+        new(WorkloadKind.Phases, pages, ticks, startDelayTicks, idleTicks ?? ticks);
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
     public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases"];
@@ -73,7 +77,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
             "exit-pv" => ExitPv(Get("work", 10)),
             "scribble" => new Workload(WorkloadKind.Scribble),
             "bad-vector" => new Workload(WorkloadKind.BadVector),
-            "phases" => Phases(Get("pages", 64), Get("ticks", 5)),
+            "phases" => Phases(Get("pages", 64), Get("ticks", 5), Get("delay", 0), args.ContainsKey("idle") ? Get("idle", 0) : null),
             _ => null,
         };
         if (w is null) error = $"workload: unknown workload '{name}' (known: {string.Join(", ", Names)})";
@@ -91,7 +95,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
         WorkloadKind.ExitMmio => $"exit-mmio:work={Arg0}",
         WorkloadKind.ExitPv => $"exit-pv:work={Arg0}",
         WorkloadKind.Scribble => "scribble",
-        WorkloadKind.Phases => $"phases:pages={Arg0},ticks={Arg1}",
+        WorkloadKind.Phases => $"phases:pages={Arg0},ticks={Arg1},delay={Arg2},idle={Arg3}",
         _ => "bad-vector",
     };
 }

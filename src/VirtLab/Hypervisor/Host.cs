@@ -77,6 +77,32 @@ public sealed class Host
     public HostSwapArea? SwapArea { get; }
     private readonly Random _swapRandom;
 
+    /// <summary>The free-memory state the reclamation policy last saw.</summary>
+    public ReclamationState ReclamationState { get; private set; }
+
+    /// <summary>Reclamation periods spent in each state (index: <see cref="Memory.ReclamationState"/>).</summary>
+    public long[] PeriodsInState { get; } = new long[4];
+
+    private ulong _nextReclaim;
+
+    /// <summary>
+    /// Once per <see cref="HostConfig.ReclamationPeriodMilliseconds"/>: updates the free-memory state
+    /// (with hysteresis) and lets the policy set balloon targets and swap pages out. Runs between
+    /// steps, when no hart is executing, so frames can be taken safely.
+    /// </summary>
+    private void ReclaimIfDue(ulong now)
+    {
+        if (Config.ReclamationPolicy is not { } policy || now < _nextReclaim) return;
+        _nextReclaim = now + Math.Max(1, (ulong)(Config.ReclamationPeriodMilliseconds * Config.CyclesPerMillisecond));
+        var t = Config.ReclamationThresholds;
+        int available = GuestAvailablePages, free = Frames.FreeFrames;
+        ReclamationState = t.Next(ReclamationState, (double)free / available);
+        PeriodsInState[(int)ReclamationState]++;
+        int highFrames = (int)Math.Ceiling(t.High * available);
+        var running = _vms.Where(v => !v.IsStopped).Cast<IReclaimableVm>().ToList();
+        policy.Reclaim(ReclamationState, ReclamationState == ReclamationState.High ? 0 : Math.Max(0, highFrames - free), Math.Max(0, free - highFrames), running, _swapRandom);
+    }
+
     /// <summary>Frames available to VMs: host RAM minus what the hypervisor or host OS keeps.</summary>
     public int GuestAvailablePages => Ram.FrameCount - ReservedPages;
 
@@ -167,6 +193,7 @@ public sealed class Host
         }
         ulong now = _stepStart, dt = _stepCycles;
         Now = now;
+        ReclaimIfDue(now);
 
         foreach (var e in _entities)
             if (e.State == RunState.Waiting && e.WakeIfDue(now)) Scheduler.OnWake(e, now);

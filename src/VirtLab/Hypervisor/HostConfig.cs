@@ -76,6 +76,12 @@ public sealed record HostConfig
     /// normally keep frames free.
     /// </summary>
     public bool SwapOnDemand { get; init; } = true;
+    /// <summary>Free-memory thresholds of the reclamation states (ESX defaults 6/4/2/1 %).</summary>
+    public ReclamationThresholds ReclamationThresholds { get; init; } = new();
+    /// <summary>How often the reclamation policy runs, in simulated ms.</summary>
+    public double ReclamationPeriodMilliseconds { get; init; } = 1;
+    /// <summary>The reclamation policy (default: <see cref="SharesReclamationPolicy"/> with ballooning and swapping). Null: never reclaim.</summary>
+    public IReclamationPolicy? ReclamationPolicy { get; init; } = new SharesReclamationPolicy();
     /// <summary>Host OS processes competing for CPU on a Type 2 host.</summary>
     public IReadOnlyList<BackgroundProcess> BackgroundProcesses { get; init; } = DefaultBackground;
     /// <summary>

@@ -14,7 +14,7 @@ namespace VirtLab.Hypervisor;
 /// A VM that misbehaves is stopped with a recorded reason; its frames go back to the host and the
 /// other VMs carry on.
 /// </summary>
-public sealed class VirtualMachine
+public sealed class VirtualMachine : IReclaimableVm
 {
     private readonly List<Vcpu> _vcpus = new();
     private readonly StringBuilder _console = new();
@@ -52,6 +52,8 @@ public sealed class VirtualMachine
             WriteGuestWord(p + GuestKernel.ParamWorkload, (uint)w.Kind);
             WriteGuestWord(p + GuestKernel.ParamArg0, w.Arg0);
             WriteGuestWord(p + GuestKernel.ParamArg1, w.Arg1);
+            WriteGuestWord(p + GuestKernel.ParamArg2, w.Arg2);
+            WriteGuestWord(p + GuestKernel.ParamArg3, w.Arg3);
             WriteGuestWord(p + GuestKernel.ParamRamSize, (uint)config.MemoryPages * PhysicalMemory.PageSize);
             double ticksPerMs = (double)host.Config.CyclesPerMillisecond / host.Config.CyclesPerTimerTick;
             WriteGuestWord(p + GuestKernel.ParamTickInterval, (uint)Math.Round(config.TickMilliseconds * ticksPerMs));
@@ -72,6 +74,11 @@ public sealed class VirtualMachine
     public VirtualBlockDevice Block { get; } = new();
     /// <summary>The VM's balloon device: the host sets its target, the guest's driver answers through it.</summary>
     public BalloonDevice Balloon { get; } = new();
+
+    int IReclaimableVm.MaxPages => Config.MemoryPages;
+    int IReclaimableVm.MinPages => Config.MinPages;
+    int IReclaimableVm.Shares => Config.Shares;
+    bool IReclaimableVm.HasBalloonDriver => Config.BalloonDriver && Config.TickMilliseconds > 0;
 
     /// <summary>Swap-in stall cycles charged to this VM's vCPUs so far.</summary>
     public ulong SwapInStallCycles { get; private set; }

@@ -15,8 +15,9 @@ public class BalloonDriverTests
         return n;
     }
 
-    /// <summary>A host at the default time scale (100,000 cycles per ms), so a 1 ms guest tick leaves the guest most of its time.</summary>
-    internal static HostConfig MemHost() => SmallHost() with { CyclesPerMillisecond = 100_000, CyclesPerTimerTick = 100 };
+    /// <summary>A host at the default time scale (100,000 cycles per ms), so a 1 ms guest tick leaves the guest most of its time.
+    /// The host runs no reclamation policy, so the tests alone set balloon targets.</summary>
+    internal static HostConfig MemHost() => SmallHost() with { CyclesPerMillisecond = 100_000, CyclesPerTimerTick = 100, ReclamationPolicy = null };
 
     private static VmConfig PhasesVm(string name, uint pages = 150, bool driver = true) => new()
     {
