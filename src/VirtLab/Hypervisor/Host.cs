@@ -37,6 +37,7 @@ public sealed class Host
         Ram = new PhysicalMemory(config.RamPages);
         Frames = new FrameAllocator(Ram);
         SwapArea = config.SwapPages > 0 ? new HostSwapArea(config.SwapPages) : null;
+        Sharing = new PageSharing(Frames);
         _swapRandom = new Random(config.Seed ^ 0x5A5A);
         ReservedPages = Frames.Reserve(config.Kind == HypervisorKind.Type2 ? config.HostOsMemoryPages : config.HypervisorMemoryPages);
         string schedulerName = config.Scheduler ?? (config.Kind == HypervisorKind.Type2 ? "fair" : "credit");
@@ -77,6 +78,9 @@ public sealed class Host
     public HostSwapArea? SwapArea { get; }
     private readonly Random _swapRandom;
 
+    /// <summary>The host's content-based page sharing table (scanned when <see cref="HostConfig.SharingScanPages"/> &gt; 0).</summary>
+    public PageSharing Sharing { get; }
+
     /// <summary>The free-memory state the reclamation policy last saw.</summary>
     public ReclamationState ReclamationState { get; private set; }
 
@@ -92,8 +96,11 @@ public sealed class Host
     /// </summary>
     private void ReclaimIfDue(ulong now)
     {
-        if (Config.ReclamationPolicy is not { } policy || now < _nextReclaim) return;
+        if (now < _nextReclaim) return;
         _nextReclaim = now + Math.Max(1, (ulong)(Config.ReclamationPeriodMilliseconds * Config.CyclesPerMillisecond));
+        if (Config.SharingScanPages > 0)
+            Sharing.Scan(_vms.Where(v => !v.IsStopped).Select(v => v.Memory).ToList(), Config.SharingScanPages, _swapRandom);
+        if (Config.ReclamationPolicy is not { } policy) return;
         var t = Config.ReclamationThresholds;
         int available = GuestAvailablePages, free = Frames.FreeFrames;
         ReclamationState = t.Next(ReclamationState, (double)free / available);

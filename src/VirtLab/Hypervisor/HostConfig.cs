@@ -76,6 +76,8 @@ public sealed record HostConfig
     /// normally keep frames free.
     /// </summary>
     public bool SwapOnDemand { get; init; } = true;
+    /// <summary>Guest pages the page-sharing scan looks at per reclamation period (0 = no page sharing).</summary>
+    public int SharingScanPages { get; init; }
     /// <summary>Free-memory thresholds of the reclamation states (ESX defaults 6/4/2/1 %).</summary>
     public ReclamationThresholds ReclamationThresholds { get; init; } = new();
     /// <summary>How often the reclamation policy runs, in simulated ms.</summary>

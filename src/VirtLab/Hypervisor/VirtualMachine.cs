@@ -30,6 +30,7 @@ public sealed class VirtualMachine : IReclaimableVm
             FaultObserver = OnGuestPageFault,
             SwapInObserver = OnSwapIn,
             OnHostOutOfFrames = host.OnHostOutOfFrames,
+            Sharing = host.Sharing,
         };
         Clint = new VirtualClint(config.Vcpus, () => host.Now, host.Config.CyclesPerTimerTick);
         Uart = new Uart16550(outputLimit: 64 * 1024);

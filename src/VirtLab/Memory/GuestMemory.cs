@@ -13,6 +13,8 @@ public enum PageState : byte
     Ballooned,
     /// <summary>The hypervisor paged it out to the host swap area: no frame, contents kept in a swap slot.</summary>
     Swapped,
+    /// <summary>Mapped read-only to a frame shared with identical pages (<see cref="PageSharing"/>); a write copies it.</summary>
+    Shared,
 }
 
 /// <summary>Why the hypervisor refused one page number of a balloon report.</summary>
@@ -85,6 +87,15 @@ public sealed class GuestMemory
     /// <summary>Guest pages that currently have a host frame behind them.</summary>
     public int MappedPages { get; private set; }
 
+    /// <summary>Pages mapped read-only to a shared frame (not counted in <see cref="MappedPages"/>).</summary>
+    public int SharedPages { get; private set; }
+
+    /// <summary>Copy-on-write faults: guest writes that broke sharing.</summary>
+    public long CopyOnWrites { get; private set; }
+
+    /// <summary>The host's page-sharing table (null: no sharing).</summary>
+    public PageSharing? Sharing { get; set; }
+
     /// <summary>Pages the guest's balloon driver has given to the host (accepted reports only).</summary>
     public int BalloonedPages { get; private set; }
 
@@ -146,7 +157,11 @@ public sealed class GuestMemory
 
     private bool OnGuestPageFault(int page, MemoryAccess access)
     {
-        if (Space.IsMapped(page)) return false;   // a write to a read-only page: not ours to fix yet
+        if (Space.IsMapped(page))
+        {
+            if (_state[page] != PageState.Shared || access != MemoryAccess.Write) return false;
+            return BreakSharing(page);
+        }
         Faults++;
         int frame = BeforeAllocate?.Invoke(page, access) ?? -1;
         if (frame < 0) frame = AllocateFrame();
@@ -181,11 +196,60 @@ public sealed class GuestMemory
         return frame;
     }
 
+    // Copy-on-write: a private copy of the shared frame, mapped writable.
+    private bool BreakSharing(int page)
+    {
+        int shared = Space.FrameOf(page);
+        int frame = AllocateFrame();
+        if (frame < 0) { FailedFaults++; return false; }
+        _frames.Memory.Frame(shared).CopyTo(_frames.Memory.Frame(frame));
+        Space.Map(page, frame, writable: true);
+        SharedPages--;
+        MappedPages++;
+        _state[page] = PageState.Mapped;
+        CopyOnWrites++;
+        Sharing!.Unref(shared);
+        FaultObserver?.Invoke(page, MemoryAccess.Write);
+        return true;
+    }
+
+    /// <summary>Maps <paramref name="page"/> read-only to the shared frame <paramref name="frame"/> and frees its own frame (called by <see cref="PageSharing"/>).</summary>
+    internal void ShareInto(int page, int frame)
+    {
+        _frames.Release(Space.FrameOf(page), Owner);
+        Space.Map(page, frame, writable: false);
+        MappedPages--;
+        SharedPages++;
+        _state[page] = PageState.Shared;
+    }
+
+    /// <summary>Turns <paramref name="page"/>'s own frame into a shared frame, mapped read-only (called by <see cref="PageSharing"/>).</summary>
+    internal int PromoteToShared(int page)
+    {
+        int frame = Space.FrameOf(page);
+        _frames.Transfer(frame, Owner, FrameAllocator.SharedOwner);
+        Space.Map(page, frame, writable: false);
+        MappedPages--;
+        SharedPages++;
+        _state[page] = PageState.Shared;
+        return frame;
+    }
+
+    private void DropShared(int page)
+    {
+        int frame = Space.FrameOf(page);
+        Space.Unmap(page);
+        SharedPages--;
+        _state[page] = PageState.Untouched;
+        Sharing!.Unref(frame);
+    }
+
     /// <summary>Takes the frame away from a guest page and frees it, discarding its contents; the next touch faults a fresh one in. Returns the frame, or -1.</summary>
     public int Reclaim(int page)
     {
         int frame = Space.FrameOf(page);
         if (frame < 0) return -1;
+        if (_state[page] == PageState.Shared) { DropShared(page); return frame; }
         Space.Unmap(page);
         MappedPages--;
         _state[page] = PageState.Untouched;
@@ -281,6 +345,9 @@ public sealed class GuestMemory
                     Swap!.Free(_swapSlot[page]);
                     _swapSlot[page] = -1;
                     SwappedPages--;
+                    break;
+                case PageState.Shared:
+                    DropShared(page);
                     break;
             }
             _state[page] = PageState.Ballooned;

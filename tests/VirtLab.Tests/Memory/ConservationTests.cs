@@ -19,16 +19,19 @@ public class ConservationTests
         public readonly GuestMemory[] Mem = new GuestMemory[Vms];
         public readonly Dictionary<(int Vm, int Page), byte[]> Expected = new();   // what each page must hold (absent: zeros)
         public readonly Random Rng;
+        public readonly PageSharing Sharing;
+        public static readonly byte[][] Patterns = Enumerable.Range(0, 3).Select(i => { var b = new byte[PhysicalMemory.PageSize]; new Random(100 + i).NextBytes(b); return b; }).ToArray();
 
         public World(int seed)
         {
             Rng = new Random(seed);
             Alloc = new FrameAllocator(new PhysicalMemory(Frames));
             Alloc.Reserve(Reserved);
+            Sharing = new PageSharing(Alloc);
             var victimRng = new Random(seed * 31 + 7);
             for (int v = 0; v < Vms; v++)
             {
-                Mem[v] = new GuestMemory(Alloc, v, PagesPerVm, Swap);
+                Mem[v] = new GuestMemory(Alloc, v, PagesPerVm, Swap) { Sharing = Sharing };
                 // The host's last resort, as Host.OnHostOutOfFrames: swap out a random page of another VM.
                 Mem[v].OnHostOutOfFrames = faulting =>
                 {
@@ -48,18 +51,20 @@ public class ConservationTests
     private static void CheckInvariants(World w)
     {
         var perOwner = new int[Vms];
-        int free = 0, host = 0;
+        int free = 0, host = 0, sharedFrames = 0;
         for (int f = 0; f < Frames; f++)
         {
             int o = w.Alloc.OwnerOf(f);
             if (o == FrameAllocator.Free) free++;
             else if (o == FrameAllocator.HostOwner) host++;
+            else if (o == FrameAllocator.SharedOwner) sharedFrames++;
             else { Assert.InRange(o, 0, Vms - 1); perOwner[o]++; }
         }
         Assert.Equal(free, w.Alloc.FreeFrames);
         Assert.Equal(Reserved, host);
         var seenFrames = new HashSet<int>();
         var seenSlots = new HashSet<int>();
+        var sharedRefs = new Dictionary<int, int>();
         int swapped = 0;
         for (int v = 0; v < Vms; v++)
         {
@@ -76,6 +81,11 @@ public class ConservationTests
                         Assert.Equal(v, w.Alloc.OwnerOf(frame));              // owned by the VM that maps it
                         Assert.True(seenFrames.Add(frame), $"frame {frame} mapped twice");
                         Assert.Equal(-1, m.SwapSlotOf(p));
+                        break;
+                    case PageState.Shared:
+                        Assert.Equal(FrameAllocator.SharedOwner, w.Alloc.OwnerOf(frame));
+                        Assert.False(m.Space.IsWritable(p));                         // copy-on-write
+                        sharedRefs[frame] = sharedRefs.GetValueOrDefault(frame) + 1;
                         break;
                     case PageState.Swapped:
                         inSwap++;
@@ -97,7 +107,11 @@ public class ConservationTests
             Assert.True(m.MappedPages <= m.Pages);                               // never above its max
             swapped += inSwap;
         }
-        Assert.Equal(Frames, free + host + perOwner.Sum());                      // every frame accounted for
+        Assert.Equal(Frames, free + host + sharedFrames + perOwner.Sum());       // every frame accounted for
+        Assert.Equal(sharedFrames, w.Sharing.SharedFrames);
+        Assert.Equal(sharedFrames, sharedRefs.Count);
+        foreach (var (frame, refs) in sharedRefs) Assert.Equal(refs, w.Sharing.RefsOf(frame));   // shared and counted correctly
+        Assert.False(seenFrames.Overlaps(sharedRefs.Keys));
         Assert.Equal(swapped, w.Swap.UsedPages);
     }
 
@@ -133,7 +147,15 @@ public class ConservationTests
                     BitConverter.TryWriteBytes(e.AsSpan(offset), value);
                 }
             }
-            else if (op < 60) CheckContents(w, v, rng.Next(PagesPerVm));
+            else if (op < 52) CheckContents(w, v, rng.Next(PagesPerVm));
+            else if (op < 56)
+            {
+                // Fill a page with one of a few common contents (what page sharing finds).
+                int page = rng.Next(PagesPerVm);
+                var pattern = World.Patterns[rng.Next(World.Patterns.Length)];
+                if (m.Space.TryWriteBytes(World.Address(page, 0), pattern)) w.Expected[(v, page)] = pattern.ToArray();
+            }
+            else if (op < 60) w.Sharing.Scan(w.Mem, 24, rng);
             else if (op < 75 || op < 85)
             {
                 // A balloon report with good and bad page numbers (out of range, duplicates, wrong state).
@@ -171,6 +193,7 @@ public class ConservationTests
             for (int p = 0; p < PagesPerVm; p++) { CheckContents(w, v, p); CheckInvariants(w); }
         Assert.True(w.Mem.Sum(m => m.SwapIns) > 0 && w.Mem.Sum(m => m.SwapOuts) > 0 && w.Mem.Sum(m => m.InflatedTotal) > 0 && w.Mem.Sum(m => m.DeflatedTotal) > 0,
             "the random sequence exercised every mechanism");
+        Assert.True(w.Mem.Sum(m => m.CopyOnWrites) > 0, "sharing was broken by writes");
     }
 
     [Fact]
