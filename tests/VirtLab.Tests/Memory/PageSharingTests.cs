@@ -54,3 +54,16 @@ public class PageSharingTests
         Assert.Equal(host.Sharing.SharingPages, vms.Sum(v => v.Memory.SharedPages));
     }
 }
+
+public class PageSharingExperimentTests
+{
+    [Fact]
+    public void Memory_saved_grows_with_the_number_of_identical_guests()
+    {
+        var r = new VirtLab.Experiments.PageSharingExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "20", ["max-vms"] = "4" }, seed: 1);
+        var rows = r.Table("sharing").Rows.Where(x => (string)x[0] == "identical").ToList();
+        var saved = rows.Select(x => (int)x[5]).ToList();
+        Assert.True(saved[0] >= 0 && saved[3] > saved[0], string.Join(",", saved));
+        for (int i = 1; i < saved.Count; i++) Assert.True(saved[i] >= saved[i - 1], string.Join(",", saved));
+    }
+}
