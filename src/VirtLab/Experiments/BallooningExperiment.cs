@@ -95,7 +95,7 @@ public sealed class BallooningExperiment : IExperiment
             var rows = table.Rows.Where(r => (string)r[0] == mode).ToList();
             result.Headlines.Add(($"{mode}: throughput vs unconstrained", $"{rows.Average(r => (double)r[3]):P0} (crashed {rows.Count(r => (string)r[4] == "yes")}, swap-ins {rows.Sum(r => (long)r[8])})"));
         }
-        result.Notes.Add($"{n} VMs of {vmPages} pages on {available} pages of guest RAM (overcommit {n * vmPages / (double)available:F2}x); each VM allocates and walks {demand} pages, frees them and sleeps, for 10 ticks, frees them and sleeps 40 ticks; VM i starts 20*i ticks late.");
+        result.Notes.Add($"{n} VMs of {vmPages} pages on {available} pages of guest RAM (overcommit {n * vmPages / (double)available:F2}x); each VM allocates and walks {demand} pages for 10 ticks, frees them and sleeps 40 ticks; VM i starts 20*i ticks late. A crashed VM keeps the progress it made before its out-of-memory fault.");
         result.Notes.Add($"Thresholds high/soft/hard/low = {th[0]:P0}/{th[1]:P0}/{th[2]:P0}/{th[3]:P0} of guest RAM. ESX uses 6/4/2/1% of a host with GiBs; on this {available}-page host 6% is fewer pages than a guest faults in during the ~2 ms the balloon needs to answer, so the default is scaled up (try --thresholds 0.06,0.04,0.02,0.01).");
         result.Notes.Add("relative = guest progress / the same VM on a host with RAM to spare. Swap-in stall: CostModel.SwapInCycles per swapped-in page.");
         return result;
