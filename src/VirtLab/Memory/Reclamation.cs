@@ -93,9 +93,33 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     public bool UseSwapping { get; init; } = true;
     /// <summary>Most pages swapped out per period (the host's swap bandwidth).</summary>
     public int MaxSwapOutsPerPeriod { get; init; } = 64;
+    /// <summary>
+    /// Periods a balloon may lag behind its target without moving before the policy treats its
+    /// driver as not answering (disabled, hung, still booting) and swaps that VM instead.
+    /// </summary>
+    public int UnresponsivePeriods { get; init; } = 20;
+
+    private readonly Dictionary<GuestMemory, (int Ballooned, int Stuck)> _progress = new();
+
+    /// <summary>True if the VM's balloon has lagged its target for <see cref="UnresponsivePeriods"/> periods without moving.</summary>
+    public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= UnresponsivePeriods;
+
+    private void Observe(IReclaimableVm v)
+    {
+        int ballooned = v.Memory.BalloonedPages;
+        bool lagging = v.Balloon.Target > ballooned;
+        var (last, stuck) = _progress.TryGetValue(v.Memory, out var p) ? p : (ballooned, 0);
+        int now = lagging && ballooned == last ? stuck + 1 : 0;
+        if (now == UnresponsivePeriods) UnresponsiveDetections++;
+        _progress[v.Memory] = (ballooned, now);
+    }
+
+    /// <summary>How many times a VM's balloon driver was judged not answering.</summary>
+    public int UnresponsiveDetections { get; private set; }
 
     public void Reclaim(ReclamationState state, int pagesWanted, int surplusPages, IReadOnlyList<IReclaimableVm> vms, Random random)
     {
+        foreach (var v in vms) Observe(v);
         if (state == ReclamationState.High)
         {
             // Let balloons down, evenly, with what is free above the high threshold.
@@ -109,7 +133,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         // so a VM with fewer shares per page gives more. Each driver gives what its guest can spare;
         // an idle guest has touched pages on its free list, a busy one has none, so memory flows
         // from idle to busy VMs without the host guessing which pages are free.
-        var balloonable = UseBallooning ? vms.Where(v => v.HasBalloonDriver && v.Memory.MappedPages > v.MinPages).ToList() : [];
+        var balloonable = UseBallooning ? vms.Where(v => v.HasBalloonDriver && !IsUnresponsive(v) && v.Memory.MappedPages > v.MinPages).ToList() : [];
         double weightSum = balloonable.Sum(v => (double)v.Memory.MappedPages / v.Shares);
         foreach (var v in balloonable)
         {
@@ -126,7 +150,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         foreach (var v in vms.OrderBy(v => (double)v.Shares / Math.Max(1, v.Memory.MappedPages + v.Memory.SwappedPages)))
         {
             if (left <= 0 || swapBudget <= 0) break;
-            bool balloon = UseBallooning && v.HasBalloonDriver;
+            bool balloon = UseBallooning && v.HasBalloonDriver && !IsUnresponsive(v);
             if (balloon && state < ReclamationState.Hard) continue;
             int floor = state == ReclamationState.Low ? 0 : v.MinPages;
             int done = v.Memory.SwapOutRandom(Math.Min(left, swapBudget), random, floor);

@@ -55,3 +55,38 @@ public class ReclamationTests
         }
     }
 }
+
+public class UnresponsiveDriverTests
+{
+    // Touches 200 pages, then spins: it claims a balloon driver (the VM config says so) but never polls the device.
+    private const string Hog = """
+            li      t0, 0x80010000
+            li      t1, 0x800D8000
+        touch:
+            sw      t0, 0(t0)
+            li      t2, 4096
+            add     t0, t0, t2
+            bltu    t0, t1, touch
+        spin:
+            j       spin
+        """;
+
+    [Fact]
+    public void A_driver_that_never_answers_is_swapped_instead_and_cannot_starve_the_host()
+    {
+        var policy = new SharesReclamationPolicy { UnresponsivePeriods = 5 };
+        var host = new Host(BalloonDriverTests.MemHost() with
+        {
+            RamPages = 560, HypervisorMemoryPages = 100, ReclamationPolicy = policy,
+            ReclamationThresholds = new ReclamationThresholds(0.2, 0.15, 0.1, 0.05),
+        });
+        var hog = host.CreateVm(new VmConfig { Name = "hog", MemoryPages = 256, TickMilliseconds = 1 }, VirtLab.Tests.Hypervisor.GuestPrograms.Assemble(Hog));
+        var worker = host.CreateVm(new VmConfig { Name = "worker", MemoryPages = 400, TickMilliseconds = 1, Workload = Workload.Memory(300, 4096) });   // never frees: its balloon can only give untouched pages
+        host.RunFor(60);
+        Assert.True(policy.UnresponsiveDetections > 0, "the hog's balloon never moved");
+        Assert.True(hog.Memory.SwapOuts > 0, $"so it was swapped instead: state {host.ReclamationState} free {host.Frames.FreeFrames} hog {hog.Memory.MappedPages} worker {worker.Memory.MappedPages}/{worker.Memory.BalloonedPages}/{worker.Balloon.Target} periods {string.Join(",", host.PeriodsInState)}");
+        Assert.Equal(0, hog.Memory.BalloonedPages);
+        Assert.False(worker.IsStopped, worker.StopReason);
+        Assert.False(hog.IsStopped, hog.StopReason);
+    }
+}
