@@ -26,7 +26,9 @@
     .equ HC_PANIC,       5
     .equ MAX_HARTS,      8
     .equ STACK_SIZE,     1024
-    .equ FRAME_SIZE,     64
+    .equ FRAME_SIZE,     128
+    .equ BALLOON_BASE,   0x10002000     # virtio-balloon-like device (see the balloon driver below)
+    .equ BALLOON_MAX,    4096           # most pages the driver can hold (16 MiB)
 
     .text
     .globl _start
@@ -39,9 +41,9 @@ _start:
     add     sp, sp, t0
     # Trap frame: mscratch points at it, so the handler can find somewhere to save registers.
     la      t0, trapframes
-    slli    t1, s0, 6                   # * FRAME_SIZE
+    slli    t1, s0, 7                   # * FRAME_SIZE
     add     t0, t0, t1
-    sw      s0, 60(t0)                  # the handler reads the hart id from here
+    sw      s0, 124(t0)                 # the handler reads the hart id from here
     csrw    mscratch, t0                # trap: privileged CSR write
     la      t0, trap_entry
     csrw    mtvec, t0                   # trap
@@ -84,6 +86,8 @@ no_timer:
     beq     t1, t2, w_scribble
     li      t2, 8
     beq     t1, t2, w_bad_vector
+    li      t2, 9
+    beq     t1, t2, w_phases
     # Unknown workload: panic with code 1.
     li      a0, 1
     mv      a1, t1
@@ -163,6 +167,61 @@ mem_nowrap:
     addi    t1, t1, 1
     sw      t1, 0(s1)
     j       mem_loop
+
+# --------------------------------------------------------------------------------------------
+# Workload 9, memory demand in phases: after sleeping arg2 ticks, allocate arg0 pages from the kernel's allocator, then walk
+# them (one op = one load/add/store in every page) for arg1 ticks; free them all and sleep for
+# arg3 ticks; repeat. While it sleeps, the freed pages sit on the kernel's free list: exactly the
+# memory a balloon driver can hand to the host. If the kernel runs out of pages while the balloon
+# holds some, deflate-on-OOM (in palloc) takes them back instead of failing.
+# --------------------------------------------------------------------------------------------
+w_phases:
+    la      t0, params
+    lw      a0, 12(t0)                  # arg2: ticks to sleep before the first phase
+    call    sleep_ticks
+ph_phase:
+    li      s6, 0                       # s6 = head of the list of our pages (word 0 links them)
+    mv      s7, s2                      # pages left to allocate
+ph_alloc:
+    beqz    s7, ph_walk_start
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom                 # out of memory even after deflate-on-OOM
+    sw      s6, 0(a0)
+    mv      s6, a0
+    addi    s7, s7, -1
+    j       ph_alloc
+ph_walk_start:
+    la      s8, ticks
+    slli    t1, s0, 2
+    add     s8, s8, t1
+    lw      s9, 0(s8)
+    add     s9, s9, s3                  # s9 = tick at which the busy phase ends
+ph_walk:
+    mv      t0, s6
+ph_page:
+    lw      t1, 64(t0)
+    addi    t1, t1, 1
+    sw      t1, 64(t0)
+    lw      t0, 0(t0)
+    bnez    t0, ph_page
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    lw      t1, 0(s8)
+    bltu    t1, s9, ph_walk
+ph_free:                                # give every page back to the kernel
+    beqz    s6, ph_idle
+    mv      a1, s6
+    lw      s6, 0(s6)
+    mv      a0, s0
+    call    pfree_safe
+    j       ph_free
+ph_idle:
+    la      t0, params
+    lw      a0, 16(t0)                  # arg3: ticks to sleep between busy phases
+    call    sleep_ticks
+    j       ph_phase
 
 # --------------------------------------------------------------------------------------------
 # Workload 2, I/O-like: a little CPU work (arg0 rounds), then sleep for arg1 timer ticks in
@@ -345,12 +404,20 @@ trap_entry:
     sw      a1, 20(sp)
     sw      a6, 24(sp)
     sw      a7, 28(sp)
+    sw      t3, 32(sp)                  # the balloon driver, which runs from here, uses these too
+    sw      t4, 36(sp)
+    sw      t5, 40(sp)
+    sw      t6, 44(sp)
+    sw      a2, 48(sp)
+    sw      a3, 52(sp)
+    sw      a4, 56(sp)
+    sw      a5, 60(sp)
     csrr    t0, mcause                  # trap
     bgez    t0, trap_exception          # bit 31 clear: an exception
     andi    t0, t0, 0xff
     li      t1, 7
     bne     t0, t1, trap_unexpected
-    lw      a0, 60(sp)                  # hart id
+    lw      a0, 124(sp)                 # hart id
     la      t0, ticks
     slli    t1, a0, 2
     add     t0, t0, t1
@@ -358,6 +425,22 @@ trap_entry:
     addi    t1, t1, 1
     sw      t1, 0(t0)
     call    timer_arm
+    # Once per tick, hart 0 runs the balloon driver (if the params enable it).
+    lw      a0, 124(sp)
+    bnez    a0, trap_return
+    la      t0, params
+    lw      t0, 32(t0)
+    beqz    t0, trap_return
+    call    balloon_poll
+trap_return:
+    lw      t3, 32(sp)
+    lw      t4, 36(sp)
+    lw      t5, 40(sp)
+    lw      t6, 44(sp)
+    lw      a2, 48(sp)
+    lw      a3, 52(sp)
+    lw      a4, 56(sp)
+    lw      a5, 60(sp)
     lw      ra, 0(sp)
     lw      t0, 4(sp)
     lw      t1, 8(sp)
@@ -380,6 +463,8 @@ trap_unexpected:
 # --------------------------------------------------------------------------------------------
 # The page allocator: each hart owns an equal slice of the RAM above the kernel image, so no
 # lock is needed (RV32IM has no atomics). palloc is a bump allocator with a free list.
+# (Deflate-on-OOM from a hart other than 0 is not synchronized with hart 0's driver: the memory
+# lessons use one-vCPU guests.)
 # State per hart: [next, end, free list head, unused].
 # --------------------------------------------------------------------------------------------
 palloc_init:                            # a0 = hart id
@@ -404,7 +489,28 @@ palloc_init:                            # a0 = hart id
     sw      zero, 8(t6)
     ret
 
-palloc:                                 # a0 = hart id -> a0 = page address, or 0 when out of memory
+# palloc(a0 = hart id) -> a0 = page address, or 0 when out of memory. Called by workloads with
+# interrupts on. The balloon driver, which runs in hart 0's timer interrupt, edits the same free
+# list, so palloc raises this hart's palloc_busy flag while it works and the driver skips a tick
+# that interrupts it (the kernel's "preempt-disable": two plain stores, where masking interrupts
+# would cost two trapping CSR writes). Uses t0..t4, a0..a2.
+palloc:
+    la      t4, palloc_busy
+    slli    t0, a0, 2
+    add     t4, t4, t0                  # t4 = &palloc_busy[hart]
+    li      t0, 1
+    sw      t0, 0(t4)
+    mv      t3, ra
+    call    palloc_nolock
+    bnez    a0, palloc_out
+    # Deflate-on-OOM: the kernel is out of pages. Rather than fail, take one back from the balloon.
+    call    balloon_take_one
+palloc_out:
+    mv      ra, t3
+    sw      zero, 0(t4)
+    ret
+
+palloc_nolock:                          # palloc without the busy flag (caller holds it or is the driver); uses t0..t2, a0
     la      t0, palloc_state
     slli    t1, a0, 4
     add     t0, t0, t1
@@ -427,13 +533,169 @@ palloc_none:
     li      a0, 0
     ret
 
-pfree:                                  # a0 = hart id, a1 = page
+pfree_safe:                             # a0 = hart id, a1 = page; pfree under the busy flag (see palloc)
+    la      t2, palloc_busy
+    slli    t0, a0, 2
+    add     t2, t2, t0
+    li      t0, 1
+    sw      t0, 0(t2)
+    la      t0, palloc_state
+    slli    t1, a0, 4
+    add     t0, t0, t1
+    lw      t1, 8(t0)
+    sw      t1, 0(a1)                   # the page's first word links the free list
+    sw      a1, 8(t0)
+    sw      zero, 0(t2)
+    ret
+
+pfree:                                  # a0 = hart id, a1 = page (caller holds the busy flag, or is the driver)
     la      t0, palloc_state
     slli    t1, a0, 4
     add     t0, t0, t1
     lw      t1, 8(t0)
     sw      t1, 0(a1)
     sw      a1, 8(t0)
+    ret
+
+# ============================================================================================
+# The balloon driver.
+#
+# The host cannot see which of the guest's pages are free: only this kernel knows. So when the
+# host is short of memory it asks the guest, through the balloon device, to "inflate a balloon"
+# of TARGET pages. The driver allocates that many pages from the kernel's own free list, exactly
+# as any kernel user would, so the kernel will not use them, and tells the host their numbers.
+# The host then frees the frames behind them and gives them to other VMs. To give memory back
+# ("deflate") the host lowers TARGET; the driver tells the host which pages it takes back, then
+# returns them to the free list. The guest decides which pages go: the host never guesses.
+#
+# Device registers (BALLOON_BASE + offset), every access an MMIO exit:
+#    4 TARGET       pages the host wants in the balloon          (read)
+#    8 ACTUAL       pages the driver holds                       (write)
+#   12 BATCH_ADDR   guest address of an array of page numbers    (write)
+#   16 BATCH_COUNT  how many numbers, at most 256                (write)
+#   20 COMMAND      1 = inflate, 2 = deflate: the doorbell       (write)
+#   24 ACCEPTED     how many the host accepted                   (read)
+#
+# The driver keeps the page numbers it holds in balloon_pages[0 .. balloon_count). An inflate
+# appends to the array and reports the new tail as one batch; a deflate reports the tail and
+# then pops it. A page number is the page's address / 4096.
+#
+# balloon_poll runs in the timer interrupt of hart 0 (interrupts off), once per tick. It moves
+# at most one batch of 256 pages per tick: a rate limit, like the real drivers.
+# Uses t0..t6, a0..a5 (the trap handler saved them) and the trap frame's slot 64 for ra.
+# --------------------------------------------------------------------------------------------
+balloon_poll:
+    sw      ra, 64(sp)
+    la      t0, palloc_busy
+    lw      t0, 0(t0)                   # interrupted hart 0 inside palloc? then leave the free
+    bnez    t0, bp_done                 # list alone and try again next tick
+    li      t3, BALLOON_BASE
+    lw      a2, 4(t3)                   # a2 = TARGET (MMIO exit)
+    li      t0, BALLOON_MAX
+    bleu    a2, t0, bp_target_ok
+    mv      a2, t0                      # the driver cannot hold more than BALLOON_MAX pages
+bp_target_ok:
+    la      t5, balloon_count
+    lw      a3, 0(t5)                   # a3 = pages held now
+    bltu    a3, a2, bp_inflate
+    bltu    a2, a3, bp_deflate
+    j       bp_done
+
+bp_inflate:
+    sub     a4, a2, a3                  # a4 = pages still to give
+    li      t0, 256
+    bleu    a4, t0, bp_inflate_go
+    mv      a4, t0                      # one batch of at most 256 per tick
+bp_inflate_go:
+    li      a5, 0                       # a5 = pages taken for this batch
+bp_take:
+    beq     a5, a4, bp_inflate_report
+    li      a0, 0
+    call    palloc_nolock               # a page from the kernel's own free list (hart 0's share)
+    beqz    a0, bp_inflate_report       # the guest has no free page left: give what we have
+    srli    a0, a0, 12                  # address -> page number
+    add     t0, a3, a5                  # store at balloon_pages[count + taken]
+    slli    t0, t0, 2
+    la      t1, balloon_pages
+    add     t0, t0, t1
+    sw      a0, 0(t0)
+    addi    a5, a5, 1
+    j       bp_take
+bp_inflate_report:
+    beqz    a5, bp_done
+    slli    t0, a3, 2                   # the batch is the new tail of balloon_pages
+    la      t1, balloon_pages
+    add     t0, t0, t1
+    sw      t0, 12(t3)                  # BATCH_ADDR
+    sw      a5, 16(t3)                  # BATCH_COUNT
+    li      t0, 1
+    sw      t0, 20(t3)                  # COMMAND = inflate: the host frees the frames now
+    add     a3, a3, a5
+    sw      a3, 0(t5)                   # balloon_count += taken
+    sw      a3, 8(t3)                   # ACTUAL
+    j       bp_done
+
+bp_deflate:
+    sub     a4, a3, a2                  # a4 = pages to take back
+    li      t0, 256
+    bleu    a4, t0, bp_deflate_go
+    mv      a4, t0
+bp_deflate_go:
+    sub     a3, a3, a4                  # the batch is balloon_pages[count - a4 .. count)
+    slli    t0, a3, 2
+    la      t1, balloon_pages
+    add     a5, t0, t1                  # a5 = &balloon_pages[new count]
+    sw      a5, 12(t3)                  # BATCH_ADDR
+    sw      a4, 16(t3)                  # BATCH_COUNT
+    li      t0, 2
+    sw      t0, 20(t3)                  # COMMAND = deflate: tell the host first, then use the pages
+    sw      a3, 0(t5)                   # balloon_count -= a4
+    sw      a3, 8(t3)                   # ACTUAL
+bp_free:
+    beqz    a4, bp_done
+    lw      a1, 0(a5)
+    slli    a1, a1, 12                  # page number -> address
+    li      a0, 0
+    call    pfree                       # back on the kernel's free list
+    addi    a5, a5, 4
+    addi    a4, a4, -1
+    j       bp_free
+
+bp_done:
+    lw      ra, 64(sp)
+    ret
+
+# --------------------------------------------------------------------------------------------
+# balloon_take_one -> a0 = page address, or 0 if the balloon is empty. Deflate-on-OOM: called by
+# palloc (palloc_busy raised, so the driver keeps off) when the kernel has no free page. It takes the last page of the
+# balloon, tells the host (a deflate of one page), and hands the page to the caller instead of
+# failing. The host sees the balloon shrink below its target; the next poll may inflate again
+# once the guest has freed memory. Uses t0..t2, a0..a2.
+# --------------------------------------------------------------------------------------------
+balloon_take_one:
+    la      t0, params
+    lw      t0, 32(t0)
+    beqz    t0, bto_none                # no balloon driver in this guest
+    la      t0, balloon_count
+    lw      t1, 0(t0)
+    beqz    t1, bto_none
+    addi    t1, t1, -1
+    sw      t1, 0(t0)                   # balloon_count -= 1
+    slli    t2, t1, 2
+    la      a0, balloon_pages
+    add     t2, t2, a0                  # t2 = &balloon_pages[count]
+    li      a1, BALLOON_BASE
+    sw      t2, 12(a1)                  # BATCH_ADDR
+    li      a2, 1
+    sw      a2, 16(a1)                  # BATCH_COUNT = 1
+    li      a2, 2
+    sw      a2, 20(a1)                  # COMMAND = deflate
+    sw      t1, 8(a1)                   # ACTUAL
+    lw      a0, 0(t2)
+    slli    a0, a0, 12                  # page number -> address
+    ret
+bto_none:
+    li      a0, 0
     ret
 
 # ============================================================================================
@@ -449,6 +711,7 @@ params:                                 # filled in by the hypervisor before boo
     .word 0                             # 20: RAM size in bytes
     .word 0                             # 24: timer tick interval in mtime ticks (0 = no timer)
     .word 1                             # 28: number of vCPUs
+    .word 0                             # 32: balloon driver on (1) or off (0)
     .globl progress
 progress:   .zero 4 * MAX_HARTS         # operations done, per hart
     .globl ticks
@@ -460,5 +723,8 @@ palloc_state: .zero 16 * MAX_HARTS
 trapframes: .zero FRAME_SIZE * MAX_HARTS
 stacks:     .zero STACK_SIZE * MAX_HARTS
 io_buffer:  .zero 512
+palloc_busy: .zero 4 * MAX_HARTS        # 1 while a hart is inside palloc
+balloon_count: .zero 4                  # pages the balloon driver holds
+balloon_pages: .zero 4 * BALLOON_MAX    # their page numbers
     .balign 4096
 heap_start:

@@ -23,13 +23,15 @@ public enum WorkloadKind
     Scribble = 7,
     /// <summary>Misbehaves: breaks its own trap vector, then faults.</summary>
     BadVector = 8,
+    /// <summary>Memory demand in phases: allocate and walk N pages for T ticks, free them, sleep T ticks, repeat.</summary>
+    Phases = 9,
 }
 
 /// <summary>
 /// A workload and its parameters. Parse one from text such as <c>cpu</c>, <c>mem:pages=64,stride=64</c>,
 /// <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>.
 /// </summary>
-public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
+public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, uint Arg2 = 0, uint Arg3 = 0)
 {
     public static Workload Cpu(uint roundsPerOp = 100) => new(WorkloadKind.Cpu, roundsPerOp);
     public static Workload Memory(uint pages, uint stride = 64) => new(WorkloadKind.Memory, pages, stride);
@@ -38,9 +40,15 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
     public static Workload ExitCsr(uint workRounds = 10) => new(WorkloadKind.ExitCsr, workRounds);
     public static Workload ExitMmio(uint workRounds = 10) => new(WorkloadKind.ExitMmio, workRounds);
     public static Workload ExitPv(uint workRounds = 10) => new(WorkloadKind.ExitPv, workRounds);
+    /// <summary>
+    /// Sleeps <paramref name="startDelayTicks"/>, then allocates and walks <paramref name="pages"/> pages for
+    /// <paramref name="ticks"/> timer ticks, frees them, sleeps <paramref name="idleTicks"/> (default: as long), repeats.
+    /// </summary>
+    public static Workload Phases(uint pages, uint ticks = 5, uint startDelayTicks = 0, uint? idleTicks = null) =>
+        new(WorkloadKind.Phases, pages, ticks, startDelayTicks, idleTicks ?? ticks);
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector"];
+    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases"];
 
     /// <summary>Parses a workload; on failure returns null and a message naming what is wrong.</summary>
     public static Workload? Parse(string text, out string? error)
@@ -69,10 +77,11 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
             "exit-pv" => ExitPv(Get("work", 10)),
             "scribble" => new Workload(WorkloadKind.Scribble),
             "bad-vector" => new Workload(WorkloadKind.BadVector),
+            "phases" => Phases(Get("pages", 64), Get("ticks", 5), Get("delay", 0), args.ContainsKey("idle") ? Get("idle", 0) : null),
             _ => null,
         };
         if (w is null) error = $"workload: unknown workload '{name}' (known: {string.Join(", ", Names)})";
-        else if (w.Kind == WorkloadKind.Memory && w.Arg0 == 0) { error = "workload: mem needs pages >= 1"; return null; }
+        else if (w.Kind is WorkloadKind.Memory or WorkloadKind.Phases && w.Arg0 == 0) { error = "workload: mem needs pages >= 1"; return null; }
         return w;
     }
 
@@ -86,6 +95,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0)
         WorkloadKind.ExitMmio => $"exit-mmio:work={Arg0}",
         WorkloadKind.ExitPv => $"exit-pv:work={Arg0}",
         WorkloadKind.Scribble => "scribble",
+        WorkloadKind.Phases => $"phases:pages={Arg0},ticks={Arg1},delay={Arg2},idle={Arg3}",
         _ => "bad-vector",
     };
 }

@@ -29,6 +29,13 @@ public sealed record CostModel
     /// <summary>Serving a second-stage page fault: allocate a frame, zero 4 KiB, map it.</summary>
     public ulong GuestPageFaultCycles { get; init; } = 2_500;
 
+    /// <summary>
+    /// Extra stall of a swap-in fault: reading 4 KiB back from the host's swap device. An SSD read
+    /// is about 100 µs, 300,000 cycles at 3 GHz (a disk seek would be 10-100x more). Published cycles,
+    /// like the other costs, so it is about 3 simulated ms at VirtLab's default time scale.
+    /// </summary>
+    public ulong SwapInCycles { get; init; } = 300_000;
+
     /// <summary>Injecting a virtual interrupt: exit on the host timer, build the trap frame, enter the guest.</summary>
     public ulong InterruptInjectionCycles { get; init; } = 1_300;
 

@@ -36,6 +36,9 @@ public sealed class Host
         Costs = config.Costs;
         Ram = new PhysicalMemory(config.RamPages);
         Frames = new FrameAllocator(Ram);
+        SwapArea = config.SwapPages > 0 ? new HostSwapArea(config.SwapPages) : null;
+        Sharing = new PageSharing(Frames);
+        _swapRandom = new Random(config.Seed ^ 0x5A5A);
         ReservedPages = Frames.Reserve(config.Kind == HypervisorKind.Type2 ? config.HostOsMemoryPages : config.HypervisorMemoryPages);
         string schedulerName = config.Scheduler ?? (config.Kind == HypervisorKind.Type2 ? "fair" : "credit");
         Scheduler = scheduler ?? (schedulerName == "fair" ? new FairShareScheduler() : new CreditScheduler(config.Credit));
@@ -71,6 +74,50 @@ public sealed class Host
     public PhysicalMemory Ram { get; }
     public FrameAllocator Frames { get; }
     public IVcpuScheduler Scheduler { get; }
+    /// <summary>Where host swapping puts guest pages (null when <see cref="HostConfig.SwapPages"/> is 0).</summary>
+    public HostSwapArea? SwapArea { get; }
+    private readonly Random _swapRandom;
+
+    /// <summary>The host's content-based page sharing table (scanned when <see cref="HostConfig.SharingScanPages"/> &gt; 0).</summary>
+    public PageSharing Sharing { get; }
+
+    /// <summary>The free-memory state the reclamation policy last saw.</summary>
+    public ReclamationState ReclamationState { get; private set; }
+
+    /// <summary>Reclamation periods spent in each state (index: <see cref="Memory.ReclamationState"/>).</summary>
+    public long[] PeriodsInState { get; } = new long[4];
+
+    private ulong _nextReclaim;
+
+    /// <summary>
+    /// Once per <see cref="HostConfig.ReclamationPeriodMilliseconds"/>: updates the free-memory state
+    /// (with hysteresis) and lets the policy set balloon targets and swap pages out. Runs between
+    /// steps, when no hart is executing, so frames can be taken safely.
+    /// </summary>
+    private void ReclaimIfDue(ulong now)
+    {
+        if (now < _nextReclaim) return;
+        _nextReclaim = now + Math.Max(1, (ulong)(Config.ReclamationPeriodMilliseconds * Config.CyclesPerMillisecond));
+        if (Config.SharingScanPages > 0)
+            Sharing.Scan(_vms.Where(v => !v.IsStopped).Select(v => v.Memory).ToList(), Config.SharingScanPages, _swapRandom);
+        if (Config.ReclamationPolicy is not { } policy) return;
+        var t = Config.ReclamationThresholds;
+        int available = GuestAvailablePages, free = Frames.FreeFrames;
+        ReclamationState = t.Next(ReclamationState, (double)free / available);
+        PeriodsInState[(int)ReclamationState]++;
+        int highFrames = (int)Math.Ceiling(t.High * available);
+        var running = _vms.Where(v => !v.IsStopped).Cast<IReclaimableVm>().ToList();
+        policy.Reclaim(ReclamationState, ReclamationState == ReclamationState.High ? 0 : Math.Max(0, highFrames - free), Math.Max(0, free - highFrames), running, _swapRandom);
+    }
+
+    /// <summary>Frames available to VMs: host RAM minus what the hypervisor or host OS keeps.</summary>
+    public int GuestAvailablePages => Ram.FrameCount - ReservedPages;
+
+    /// <summary>Pages guaranteed to VMs by their min (what admission control has promised).</summary>
+    public int GuaranteedPages => _vms.Where(v => !v.IsStopped).Sum(v => v.Config.MinPages);
+
+    /// <summary>The RAM overcommit ratio: the sum of the VMs' max over the RAM available to guests.</summary>
+    public double OvercommitRatio => (double)_vms.Where(v => !v.IsStopped).Sum(v => v.Config.MemoryPages) / GuestAvailablePages;
     /// <summary>Frames kept by the hypervisor (Type 1) or the host OS (Type 2).</summary>
     public int ReservedPages { get; }
     public IReadOnlyList<VirtualMachine> Vms => _vms;
@@ -104,10 +151,29 @@ public sealed class Host
         if (_vms.Any(v => v.Name == config.Name)) throw new ConfigurationException($"{config.Name}.name", "another VM has the same name");
         if (config.MemoryPages > Ram.FrameCount)
             throw new ConfigurationException($"{config.Name}.memory-pages", $"{config.MemoryPages} pages is more than the host's {Ram.FrameCount} pages of RAM");
+        int guaranteed = GuaranteedPages;
+        if (guaranteed + config.MinPages > GuestAvailablePages)
+            throw new ConfigurationException($"{config.Name}.min-pages",
+                $"admission control: cannot guarantee {config.MinPages} pages; the host has {GuestAvailablePages} pages for VMs and " +
+                $"{guaranteed} are already guaranteed to other VMs, so only {GuestAvailablePages - guaranteed} can still be promised");
         var vm = new VirtualMachine(this, _vms.Count, config, image);
         _vms.Add(vm);
         _entities.AddRange(vm.Vcpus);
         return vm;
+    }
+
+    /// <summary>
+    /// A guest page fault found no free frame. With <see cref="HostConfig.SwapOnDemand"/>, page out
+    /// one random page of a random other VM that is above its min (never of the faulting VM, whose
+    /// hart is executing right now). Returns true if a frame was freed.
+    /// </summary>
+    internal bool OnHostOutOfFrames(GuestMemory faulting)
+    {
+        if (!Config.SwapOnDemand || SwapArea is not { HasRoom: true }) return false;
+        var victims = _vms.Where(v => !v.IsStopped && v.Memory != faulting && v.Memory.MappedPages > v.Config.MinPages).ToList();
+        if (victims.Count == 0) return false;
+        var vm = victims[_swapRandom.Next(victims.Count)];
+        return vm.Memory.SwapOutRandom(1, _swapRandom, vm.Config.MinPages) == 1;
     }
 
     internal void OnVmStopped(VirtualMachine vm)
@@ -134,6 +200,7 @@ public sealed class Host
         }
         ulong now = _stepStart, dt = _stepCycles;
         Now = now;
+        ReclaimIfDue(now);
 
         foreach (var e in _entities)
             if (e.State == RunState.Waiting && e.WakeIfDue(now)) Scheduler.OnWake(e, now);

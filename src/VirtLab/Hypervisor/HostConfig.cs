@@ -68,6 +68,22 @@ public sealed record HostConfig
     public int HypervisorMemoryPages { get; init; } = 256;
     /// <summary>Frames the host OS keeps for itself on a Type 2 host (kernel, page cache, desktop).</summary>
     public int HostOsMemoryPages { get; init; } = 4_096;
+    /// <summary>Pages of host swap space for host swapping (0 = the host never swaps guest pages). Default 64 Ki pages (256 MiB).</summary>
+    public int SwapPages { get; init; } = 65_536;
+    /// <summary>
+    /// When a guest page fault finds no free frame, page out a random page of another VM (one above
+    /// its min) instead of failing the access. The last line of defence; the reclamation policy should
+    /// normally keep frames free.
+    /// </summary>
+    public bool SwapOnDemand { get; init; } = true;
+    /// <summary>Guest pages the page-sharing scan looks at per reclamation period (0 = no page sharing).</summary>
+    public int SharingScanPages { get; init; }
+    /// <summary>Free-memory thresholds of the reclamation states (ESX defaults 6/4/2/1 %).</summary>
+    public ReclamationThresholds ReclamationThresholds { get; init; } = new();
+    /// <summary>How often the reclamation policy runs, in simulated ms.</summary>
+    public double ReclamationPeriodMilliseconds { get; init; } = 1;
+    /// <summary>The reclamation policy (default: <see cref="SharesReclamationPolicy"/> with ballooning and swapping). Null: never reclaim.</summary>
+    public IReclamationPolicy? ReclamationPolicy { get; init; } = new SharesReclamationPolicy();
     /// <summary>Host OS processes competing for CPU on a Type 2 host.</summary>
     public IReadOnlyList<BackgroundProcess> BackgroundProcesses { get; init; } = DefaultBackground;
     /// <summary>
@@ -111,6 +127,7 @@ public sealed record HostConfig
         if (StepMilliseconds <= 0 || StepMilliseconds > 10) throw new ConfigurationException("step-ms", $"{StepMilliseconds} is not in (0, 10]");
         if (Scheduler is not null and not ("credit" or "fair")) throw new ConfigurationException("scheduler", $"unknown scheduler '{Scheduler}' (known: credit, fair)");
         if (HypervisorMemoryPages < 0) throw new ConfigurationException("hypervisor-memory-pages", "must not be negative");
+        if (SwapPages < 0) throw new ConfigurationException("swap-pages", "must not be negative");
         if (HostOsMemoryPages < 0) throw new ConfigurationException("host-os-memory-pages", "must not be negative");
         int reserved = Kind == HypervisorKind.Type2 ? HostOsMemoryPages : HypervisorMemoryPages;
         if (reserved >= RamPages) throw new ConfigurationException(Kind == HypervisorKind.Type2 ? "host-os-memory-pages" : "hypervisor-memory-pages", $"{reserved} leaves no RAM for VMs out of {RamPages} pages");
@@ -128,6 +145,16 @@ public sealed record VmConfig
     public int Vcpus { get; init; } = 1;
     /// <summary>Guest RAM in 4 KiB pages (default 1 MiB). Frames are only taken when the guest touches a page.</summary>
     public int MemoryPages { get; init; } = 256;
+    /// <summary>
+    /// Guaranteed memory in pages (ESX "reservation"): admission control refuses the VM unless the
+    /// host can keep this many frames for it, and reclamation never takes it below this while the host
+    /// is not in the low state. Default 0. The max is <see cref="MemoryPages"/>.
+    /// </summary>
+    public int MinPages { get; init; }
+    /// <summary>Memory shares: this VM's priority for memory relative to others (default 1000).</summary>
+    public int Shares { get; init; } = 1000;
+    /// <summary>Whether the guest kernel runs its balloon driver (a guest without VMware Tools / virtio-balloon: false).</summary>
+    public bool BalloonDriver { get; init; } = true;
     /// <summary>Credit-scheduler weight, 1..65535 (default 256).</summary>
     public int Weight { get; init; } = 256;
     /// <summary>Cap in percent of one hardware thread (0 = none).</summary>
@@ -152,11 +179,13 @@ public sealed record VmConfig
         if (Vcpus is < 1 or > GuestKernel.MaxHarts) throw new ConfigurationException($"{where}.vcpus", $"{Vcpus} is not between 1 and {GuestKernel.MaxHarts}");
         if (MemoryPages > MaxMemoryPages) throw new ConfigurationException($"{where}.memory-pages", $"{MemoryPages} pages is larger than the guest address space (RAM at 0x80000000..0xFFFFFFFF holds {MaxMemoryPages} pages)");
         if (MemoryPages < 16) throw new ConfigurationException($"{where}.memory-pages", $"{MemoryPages} is too small: the guest kernel needs at least 16 pages");
+        if (MinPages < 0 || MinPages > MemoryPages) throw new ConfigurationException($"{where}.min-pages", $"{MinPages} is not between 0 and the VM's max of {MemoryPages} pages");
+        if (Shares < 1) throw new ConfigurationException($"{where}.shares", $"{Shares} must be at least 1");
         if (Weight < 1 || Weight > 65535) throw new ConfigurationException($"{where}.weight", $"{Weight} is not between 1 and 65535");
         if (CapPercent < 0) throw new ConfigurationException($"{where}.cap", $"{CapPercent} must not be negative");
         if (WatchdogMilliseconds < 0) throw new ConfigurationException($"{where}.watchdog-ms", "must not be negative");
         if (TickMilliseconds < 0) throw new ConfigurationException($"{where}.tick-ms", "must not be negative");
-        if (Workload.Kind == WorkloadKind.Memory && Workload.Arg0 > MemoryPages - 16)
-            throw new ConfigurationException($"{where}.workload", $"mem with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");
+        if (Workload.Kind is WorkloadKind.Memory or WorkloadKind.Phases && Workload.Arg0 > MemoryPages - 16)
+            throw new ConfigurationException($"{where}.workload", $"{Workload} with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");
     }
 }

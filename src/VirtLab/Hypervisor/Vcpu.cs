@@ -106,6 +106,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             used += _pendingCharge;
             _pendingCharge = 0;
             Hart.StopRequested = false;
+            if (Vm.Balloon.Pending is not null) Vm.ProcessBalloonDoorbell();   // the doorbell store's exit: handle it before the next guest instruction
             if (Hart.PendingExit)
             {
                 Hart.ClearExit();

@@ -14,7 +14,7 @@ namespace VirtLab.Hypervisor;
 /// A VM that misbehaves is stopped with a recorded reason; its frames go back to the host and the
 /// other VMs carry on.
 /// </summary>
-public sealed class VirtualMachine
+public sealed class VirtualMachine : IReclaimableVm
 {
     private readonly List<Vcpu> _vcpus = new();
     private readonly StringBuilder _console = new();
@@ -25,12 +25,19 @@ public sealed class VirtualMachine
         Host = host;
         Id = id;
         Config = config;
-        Memory = new GuestMemory(host.Frames, id, config.MemoryPages) { FaultObserver = OnGuestPageFault };
+        Memory = new GuestMemory(host.Frames, id, config.MemoryPages, host.SwapArea)
+        {
+            FaultObserver = OnGuestPageFault,
+            SwapInObserver = OnSwapIn,
+            OnHostOutOfFrames = host.OnHostOutOfFrames,
+            Sharing = host.Sharing,
+        };
         Clint = new VirtualClint(config.Vcpus, () => host.Now, host.Config.CyclesPerTimerTick);
         Uart = new Uart16550(outputLimit: 64 * 1024);
         Memory.Space.Attach(Machine.Devices.Clint.DefaultBase, new MmioExitDevice(Clint, this));
         Memory.Space.Attach(Uart16550.DefaultBase, new MmioExitDevice(Uart, this));
         Memory.Space.Attach(VirtualBlockDevice.DefaultBase, new MmioExitDevice(Block, this));
+        Memory.Space.Attach(BalloonDevice.DefaultBase, new MmioExitDevice(Balloon, this));
 
         // Load the guest kernel into guest memory (this faults its pages in) and fill in its boot parameters.
         foreach (var segment in image.Segments)
@@ -46,10 +53,13 @@ public sealed class VirtualMachine
             WriteGuestWord(p + GuestKernel.ParamWorkload, (uint)w.Kind);
             WriteGuestWord(p + GuestKernel.ParamArg0, w.Arg0);
             WriteGuestWord(p + GuestKernel.ParamArg1, w.Arg1);
+            WriteGuestWord(p + GuestKernel.ParamArg2, w.Arg2);
+            WriteGuestWord(p + GuestKernel.ParamArg3, w.Arg3);
             WriteGuestWord(p + GuestKernel.ParamRamSize, (uint)config.MemoryPages * PhysicalMemory.PageSize);
             double ticksPerMs = (double)host.Config.CyclesPerMillisecond / host.Config.CyclesPerTimerTick;
             WriteGuestWord(p + GuestKernel.ParamTickInterval, (uint)Math.Round(config.TickMilliseconds * ticksPerMs));
             WriteGuestWord(p + GuestKernel.ParamVcpuCount, (uint)config.Vcpus);
+            WriteGuestWord(p + GuestKernel.ParamBalloonDriver, config.BalloonDriver ? 1u : 0u);
         }
         _progressAddress = image.TryGetSymbol("progress", out uint prog) ? prog : 0;
         for (int i = 0; i < config.Vcpus; i++) _vcpus.Add(new Vcpu(this, i, image.Entry));
@@ -63,6 +73,16 @@ public sealed class VirtualMachine
     public VirtualClint Clint { get; }
     public Uart16550 Uart { get; }
     public VirtualBlockDevice Block { get; } = new();
+    /// <summary>The VM's balloon device: the host sets its target, the guest's driver answers through it.</summary>
+    public BalloonDevice Balloon { get; } = new();
+
+    int IReclaimableVm.MaxPages => Config.MemoryPages;
+    int IReclaimableVm.MinPages => Config.MinPages;
+    int IReclaimableVm.Shares => Config.Shares;
+    bool IReclaimableVm.HasBalloonDriver => Config.BalloonDriver && Config.TickMilliseconds > 0;
+
+    /// <summary>Swap-in stall cycles charged to this VM's vCPUs so far.</summary>
+    public ulong SwapInStallCycles { get; private set; }
     public IReadOnlyList<Vcpu> Vcpus => _vcpus;
 
     /// <summary>The vCPU whose hart is running right now (MMIO and page-fault exits are charged to it).</summary>
@@ -138,6 +158,43 @@ public sealed class VirtualMachine
 
     private void OnGuestPageFault(int page, MemoryAccess access) =>
         Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.GuestPageFaultCycles);
+
+    private void OnSwapIn(int page)
+    {
+        ulong stall = Host.Costs.SwapInCycles;
+        SwapInStallCycles += stall;
+        if (Current is { } vcpu)
+        {
+            vcpu.Hart.Stall(stall);                                   // the hart's cycle counter sees the stall
+            vcpu.ChargeDuringRun(VmExitReason.GuestPageFault, stall);  // and so does the vCPU's run time
+        }
+    }
+
+    /// <summary>
+    /// Carries out the guest driver's balloon doorbell, right after the MMIO store that rang it and
+    /// before the guest's next instruction. The page numbers are read from the guest's own RAM and
+    /// each is validated by <see cref="GuestMemory.Inflate"/> or <see cref="GuestMemory.Deflate"/>;
+    /// a malformed batch is rejected whole, with the reason recorded.
+    /// </summary>
+    internal void ProcessBalloonDoorbell()
+    {
+        if (Balloon.TakePending() is not { } request) return;
+        string name = request.Command == BalloonDevice.CommandInflate ? "inflate" : request.Command == BalloonDevice.CommandDeflate ? "deflate" : $"command {request.Command}";
+        Balloon.LastAccepted = 0;
+        if (request.Command is not (BalloonDevice.CommandInflate or BalloonDevice.CommandDeflate))
+        { Memory.Reject(name, 0, $"unknown balloon command {request.Command}"); return; }
+        if (request.Count > BalloonDevice.MaxBatch)
+        { Memory.Reject(name, 0, $"batch of {request.Count} page numbers is larger than {BalloonDevice.MaxBatch}"); return; }
+        uint bytes = request.Count * 4;
+        ulong start = request.Address, end = start + bytes;
+        if ((start & 3) != 0 || start < GuestPhysicalAddress.RamBase || end > GuestPhysicalAddress.RamBase + (ulong)Memory.Space.RamSize)
+        { Memory.Reject(name, 0, $"batch address 0x{request.Address:x8} (+{bytes} bytes) is not aligned guest RAM"); return; }
+        var numbers = new uint[request.Count];
+        for (int i = 0; i < numbers.Length; i++)
+            if (!Memory.Space.TryRead(request.Address + 4 * (uint)i, 4, out numbers[i]))
+            { Memory.Reject(name, 0, $"batch at 0x{request.Address:x8} cannot be read"); return; }
+        Balloon.LastAccepted = (uint)(request.Command == BalloonDevice.CommandInflate ? Memory.Inflate(numbers) : Memory.Deflate(numbers));
+    }
 
     private ulong _watchProgress, _watchRun;
 

@@ -15,6 +15,8 @@ public sealed class FrameAllocator
     public const int Free = -1;
     /// <summary>Owner id of frames reserved by the host itself (hypervisor, host OS).</summary>
     public const int HostOwner = -2;
+    /// <summary>Owner id of frames shared copy-on-write by several guest pages (<see cref="PageSharing"/>).</summary>
+    public const int SharedOwner = -3;
 
     private readonly int[] _owner;
     private readonly Stack<int> _free = new();
@@ -56,6 +58,14 @@ public sealed class FrameAllocator
         int got = 0;
         while (got < count && Allocate(HostOwner) >= 0) got++;
         return got;
+    }
+
+    /// <summary>Hands a frame from one owner to another without freeing it (a private page becoming a shared one).</summary>
+    public void Transfer(int frame, int from, int to)
+    {
+        if (_owner[frame] != from)
+            throw new InvalidOperationException($"frame {frame} belongs to {_owner[frame]}, not {from}");
+        _owner[frame] = to;
     }
 
     /// <summary>Returns a frame to the pool. Only its owner may free it.</summary>

@@ -1,0 +1,92 @@
+using VirtLab.Experiments;
+using VirtLab.Guest;
+using VirtLab.Hypervisor;
+using VirtLab.Memory;
+
+namespace VirtLab.Tests.Memory;
+
+public class ReclamationTests
+{
+    [Fact]
+    public void States_fall_at_once_and_rise_one_step_at_a_time_past_the_higher_threshold()
+    {
+        var t = new ReclamationThresholds();   // 6 / 4 / 2 / 1 %
+        Assert.Equal(ReclamationState.High, t.Next(ReclamationState.High, 0.05));   // between soft and high: stay high
+        Assert.Equal(ReclamationState.Soft, t.Next(ReclamationState.High, 0.039));
+        Assert.Equal(ReclamationState.Low, t.Next(ReclamationState.High, 0.005));   // straight down
+        Assert.Equal(ReclamationState.Soft, t.Next(ReclamationState.Soft, 0.05));   // hysteresis: not yet high
+        Assert.Equal(ReclamationState.High, t.Next(ReclamationState.Soft, 0.06));
+        Assert.Equal(ReclamationState.Hard, t.Next(ReclamationState.Low, 0.5));     // one state per period going up
+        Assert.Equal(ReclamationState.Hard, t.Next(ReclamationState.Hard, 0.03));
+    }
+
+
+    [Fact]
+    public void Ballooning_keeps_an_overcommitted_host_near_native_and_swapping_costs_far_more()
+    {
+        var r = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "150" }, seed: 1);
+        var t = r.Table("ballooning");
+        double Mean(string mode) => t.Rows.Where(x => (string)x[0] == mode).Average(x => (double)x[3]);
+        int Crashed(string mode) => t.Rows.Count(x => (string)x[0] == mode && (string)x[4] == "yes");
+        long SwapIns(string mode) => t.Rows.Where(x => (string)x[0] == mode).Sum(x => (long)x[8]);
+        Assert.True(Crashed("none") > 0, "without reclamation a guest runs out of memory");
+        Assert.Equal(0, Crashed("balloon"));
+        Assert.Equal(0, Crashed("swap"));
+        Assert.True(Mean("balloon") > 0.95, $"ballooned {Mean("balloon"):F3}");
+        Assert.True(SwapIns("swap") > 0);
+        Assert.True(Mean("swap") < Mean("balloon") - 0.05, $"swap {Mean("swap"):F3} vs balloon {Mean("balloon"):F3}");
+        Assert.True(t.Rows.Where(x => (string)x[0] == "balloon").Sum(x => (long)x[10]) > 0, "deflate-on-OOM was used");
+        // Same seed, same numbers.
+        var again = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "150" }, seed: 1).Table("ballooning");
+        Assert.Equal(t.Rows.Select(x => string.Join(",", x)), again.Rows.Select(x => string.Join(",", x)));
+    }
+
+    [Fact]
+    public void A_host_without_a_policy_never_touches_balloons_and_a_vm_never_exceeds_its_max()
+    {
+        var host = new Host(BalloonDriverTests.MemHost() with { RamPages = 700, HypervisorMemoryPages = 100, ReclamationPolicy = null, SwapOnDemand = false });
+        var a = host.CreateVm(new VmConfig { Name = "a", MemoryPages = 256, TickMilliseconds = 1, Workload = Workload.Phases(200, 3) });
+        var b = host.CreateVm(new VmConfig { Name = "b", MemoryPages = 256, TickMilliseconds = 1, Workload = Workload.Phases(200, 3) });
+        for (int i = 0; i < 20; i++)
+        {
+            host.RunFor(1);
+            Assert.True(a.Memory.MappedPages <= 256 && b.Memory.MappedPages <= 256);
+            Assert.Equal(0u, a.Balloon.Target);
+        }
+    }
+}
+
+public class UnresponsiveDriverTests
+{
+    // Touches 200 pages, then spins: it claims a balloon driver (the VM config says so) but never polls the device.
+    private const string Hog = """
+            li      t0, 0x80010000
+            li      t1, 0x800D8000
+        touch:
+            sw      t0, 0(t0)
+            li      t2, 4096
+            add     t0, t0, t2
+            bltu    t0, t1, touch
+        spin:
+            j       spin
+        """;
+
+    [Fact]
+    public void A_driver_that_never_answers_is_swapped_instead_and_cannot_starve_the_host()
+    {
+        var policy = new SharesReclamationPolicy { UnresponsivePeriods = 5 };
+        var host = new Host(BalloonDriverTests.MemHost() with
+        {
+            RamPages = 560, HypervisorMemoryPages = 100, ReclamationPolicy = policy,
+            ReclamationThresholds = new ReclamationThresholds(0.2, 0.15, 0.1, 0.05),
+        });
+        var hog = host.CreateVm(new VmConfig { Name = "hog", MemoryPages = 256, TickMilliseconds = 1 }, VirtLab.Tests.Hypervisor.GuestPrograms.Assemble(Hog));
+        var worker = host.CreateVm(new VmConfig { Name = "worker", MemoryPages = 400, TickMilliseconds = 1, Workload = Workload.Memory(300, 4096) });   // never frees: its balloon can only give untouched pages
+        host.RunFor(60);
+        Assert.True(policy.UnresponsiveDetections > 0, "the hog's balloon never moved");
+        Assert.True(hog.Memory.SwapOuts > 0, $"so it was swapped instead: state {host.ReclamationState} free {host.Frames.FreeFrames} hog {hog.Memory.MappedPages} worker {worker.Memory.MappedPages}/{worker.Memory.BalloonedPages}/{worker.Balloon.Target} periods {string.Join(",", host.PeriodsInState)}");
+        Assert.Equal(0, hog.Memory.BalloonedPages);
+        Assert.False(worker.IsStopped, worker.StopReason);
+        Assert.False(hog.IsStopped, hog.StopReason);
+    }
+}
