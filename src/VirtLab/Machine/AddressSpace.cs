@@ -195,10 +195,8 @@ public sealed unsafe class AddressSpace
                 Code.Invalidate(page);
                 if (!_watchedPages.Contains(page)) _pageMap[page] |= FastWrite;
             }
-            byte* p = HostPointer(off);
-            switch (size) { case 1: *p = (byte)value; break; case 2: *(ushort*)p = (ushort)value; break; default: *(uint*)p = value; break; }
-            if (_watches.Count != 0 && _watches.TryGetValue(address & ~3u, out var watcher))
-                watcher(address & ~3u, *(uint*)HostPointer(off & ~3u));
+            Store(HostPointer(off), size, value);
+            NotifyWatcher(address, off);
             return true;
         }
         var device = Find(address, out uint devOffset);
@@ -229,16 +227,26 @@ public sealed unsafe class AddressSpace
             uint first = (off & PhysicalMemory.PageOffsetMask) >> 2, last = ((off & PhysicalMemory.PageOffsetMask) + (uint)size - 1) >> 2;
             if (slots[first].Op != Op.Undecoded || slots[last].Op != Op.Undecoded) return AsideStore.NotPlainRam;
         }
-        byte* p = HostPointer(off);
+        Store(HostPointer(off), size, value);
+        return NotifyWatcher(address, off) ? AsideStore.DoneEndBlock : AsideStore.Done;
+    }
+
+    private static void Store(byte* p, int size, uint value)
+    {
         switch (size) { case 1: *p = (byte)value; break; case 2: *(ushort*)p = (ushort)value; break; default: *(uint*)p = value; break; }
+    }
+
+    /// <summary>Calls the watcher of the word at <paramref name="address"/> (RAM offset <paramref name="off"/>), if any; true if one ran.</summary>
+    private bool NotifyWatcher(uint address, uint off)
+    {
         uint word = address & ~3u;
-        foreach (uint watched in _watchedWords)
+        foreach (uint watched in _watchedWords)   // usually one or two words: a scan beats a hash lookup
         {
             if (watched != word) continue;
             _watches[word](word, *(uint*)HostPointer(off & ~3u));
-            return AsideStore.DoneEndBlock;
+            return true;
         }
-        return AsideStore.Done;
+        return false;
     }
 
     /// <summary>Fetches an instruction word; false on an access fault.</summary>
