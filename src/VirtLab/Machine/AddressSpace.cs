@@ -137,6 +137,20 @@ public sealed unsafe class AddressSpace
         }
     }
 
+    /// <summary>
+    /// Taken jumps to one instruction after which the code from there is translated to host code
+    /// (see <see cref="Translator"/>); 0 turns translation off. Translating costs far more than
+    /// interpreting an instruction once, so only code that runs again and again is worth it.
+    /// </summary>
+    public int TranslationThreshold { get; set; } = DefaultTranslationThreshold;
+
+    /// <summary>
+    /// Default <see cref="TranslationThreshold"/>. A translation costs about as much host time as
+    /// interpreting some tens of thousands of instructions, so code is translated once a loop has
+    /// come round this many times; code that runs fewer times than that is cheaper to interpret.
+    /// </summary>
+    public const int DefaultTranslationThreshold = 64;
+
     /// <summary>The decoded slots of a RAM page, for the interpreter. Stores to the page leave the fast path from now on.</summary>
     internal DecodedInstruction* CodePage(int page)
     {

@@ -48,8 +48,16 @@ internal struct DecodedInstruction
     public int Imm;
     /// <summary>Link value (pc + 4) for jal and jalr.</summary>
     public uint Link;
-    /// <summary>Pads the slot to 16 bytes, so stepping and indexing are shifts rather than multiplies.</summary>
-    private readonly uint _padding;
+    /// <summary>
+    /// How hot this instruction is as a jump target, for <see cref="Translator"/>: counts entries
+    /// up to the translation threshold; then either the translation that starts here, as
+    /// -(index + 1) into the page's translations, or <see cref="Cold"/> when there is none.
+    /// (It also pads the slot to 16 bytes, so stepping and indexing are shifts rather than multiplies.)
+    /// </summary>
+    public int Heat;
+
+    /// <summary><see cref="Heat"/> of an instruction where no translation can start (it is not a fast-path instruction).</summary>
+    public const int Cold = int.MinValue;
 }
 
 /// <summary>
@@ -63,11 +71,30 @@ internal sealed unsafe class DecodedCode
 
     private readonly DecodedInstruction[]?[] _pages;
     private readonly nint[] _pointers;
+    private readonly List<TranslatedCode>?[] _translations;
 
     public DecodedCode(int pageCount)
     {
         _pages = new DecodedInstruction[]?[pageCount];
         _pointers = new nint[pageCount];
+        _translations = new List<TranslatedCode>?[pageCount];
+    }
+
+    /// <summary>
+    /// The translation that starts at <paramref name="ip"/> in <paramref name="page"/>, made now if the
+    /// instruction has just become hot (see <see cref="DecodedInstruction.Heat"/>); null if none can start there.
+    /// </summary>
+    public TranslatedCode? TranslationAt(AddressSpace space, int page, DecodedInstruction* ip)
+    {
+        int heat = ip->Heat;
+        if (heat == DecodedInstruction.Cold) return null;
+        if (heat < 0) return _translations[page]![-heat - 1];
+        var code = Translator.Translate(space, page, (int)(ip - (DecodedInstruction*)_pointers[page]));
+        if (code is null) { ip->Heat = DecodedInstruction.Cold; return null; }
+        var list = _translations[page] ??= new List<TranslatedCode>();
+        list.Add(code);
+        ip->Heat = -list.Count;
+        return code;
     }
 
     public bool HasCode(int page) => _pointers[page] != 0;
@@ -89,6 +116,7 @@ internal sealed unsafe class DecodedCode
     {
         _pages[page] = null;
         _pointers[page] = 0;
+        _translations[page] = null;
         Generation++;
     }
 

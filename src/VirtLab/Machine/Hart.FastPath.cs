@@ -37,7 +37,14 @@ public sealed unsafe partial class Hart
 
         _pageBase = pc & ~PageMask;
         _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
+        _translationThreshold = mem.TranslationThreshold;
         DecodedInstruction* ip = _slots + ((pc & PageMask) >> 2);
+        if (ip->Heat < 0 || ++ip->Heat == _translationThreshold)
+        {
+            // Hot code: run its translation, and end the block where the translation stops.
+            var (next, rest) = RunTranslation(ip, slice);
+            if (rest != slice) { Pc = next; return Retire(slice - rest); }
+        }
         DecodedInstruction* run = ip;   // first instruction of the current straight-line run
         long left = slice;              // budget still unspent before this run
         uint target, a, o, e;
@@ -185,6 +192,7 @@ public sealed unsafe partial class Hart
                 ip = run = _slots + ((target - _pageBase) >> 2);
                 if (left > 0)
                 {
+                    if (ip->Heat < 0 || ++ip->Heat == _translationThreshold) goto Translated;
                     if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
                     continue;
                 }
@@ -199,6 +207,7 @@ public sealed unsafe partial class Hart
                 _pageBase = target & ~PageMask;
                 _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
                 ip = run = _slots + ((target & PageMask) >> 2);
+                if (ip->Heat < 0 || ++ip->Heat == _translationThreshold) goto Translated;
                 if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
                 continue;
             }
@@ -206,6 +215,18 @@ public sealed unsafe partial class Hart
             // one's fetch faults or pages the target in.
             Pc = target;
             return Retire(slice - left);
+
+        Translated:
+            {
+                // A jump into hot code (no sentinel planted, ip == run): run its translation, then
+                // carry on from wherever it stopped. If it could not run even one block (too
+                // little budget left, or a first instruction it leaves to the interpreter), the
+                // interpreter takes this block.
+                var (next, rest) = RunTranslation(ip, left);
+                if (rest != left) { left = rest; target = next; goto Enter; }
+                if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
+                continue;
+            }
 
         Slow:
             // This instruction has not run. Unless it is the first of the block, end the block just
@@ -243,7 +264,23 @@ public sealed unsafe partial class Hart
         _budgetEnd = null;
     }
 
+    /// <summary>
+    /// Runs the translation of the hot code at <paramref name="ip"/> (making it first if the code has
+    /// just become hot) with <paramref name="left"/> instructions of budget. Returns where to go on and
+    /// the budget left; the budget is unchanged if nothing ran.
+    /// </summary>
+    private (uint Next, long Left) RunTranslation(DecodedInstruction* ip, long left)
+    {
+        int page = (int)((_pageBase - _ramBase) >> PhysicalMemory.PageShift);
+        var code = Memory.Code.TranslationAt(Memory, page, ip);
+        if (code is null) return (0, left);
+        long rest = left;
+        uint next = code(_x, _ram, _map, _ramSize, &rest);
+        return (next, rest);
+    }
+
     // Per-block state of the fast path (see ExecuteBlock).
+    private int _translationThreshold;
     private uint _ramBase, _ramSize, _pageBase;
     private uint* _map;
     private byte* _ram;

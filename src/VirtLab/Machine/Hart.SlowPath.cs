@@ -210,10 +210,16 @@ internal static class MulDiv
         2 => (uint)(((long)(int)a * (long)(ulong)b) >> 32),
         3 => (uint)(((ulong)a * b) >> 32),
         4 => Div(a, b),
-        5 => b == 0 ? uint.MaxValue : a / b,
+        5 => Divu(a, b),
         6 => Rem(a, b),
-        _ => b == 0 ? a : a % b,
+        _ => Remu(a, b),
     };
+
+    /// <summary>Unsigned division: x/0 = all ones.</summary>
+    public static uint Divu(uint a, uint b) => b == 0 ? uint.MaxValue : a / b;
+
+    /// <summary>Unsigned remainder: x%0 = x.</summary>
+    public static uint Remu(uint a, uint b) => b == 0 ? a : a % b;
 
     /// <summary>Signed division: x/0 = -1, and the overflow case MIN/-1 = MIN (no trap in RISC-V).</summary>
     public static uint Div(uint a, uint b) =>

@@ -8,8 +8,13 @@ namespace VirtLab.Tests.Machine;
 /// <summary>How a snippet is executed, so that every instruction is checked on each interpreter path.</summary>
 public enum ExecMode
 {
-    /// <summary><see cref="Mach.Run"/> with the default quantum: long blocks on the pre-decoded fast path.</summary>
+    /// <summary><see cref="Mach.Run"/> with the default quantum: long blocks on the pre-decoded fast path, translation off.</summary>
     Blocks,
+    /// <summary>
+    /// Long blocks with dynamic translation from the first taken jump on (threshold 1), so that
+    /// every jump target's region runs as translated code.
+    /// </summary>
+    Translated,
     /// <summary>One instruction per block (quantum 1, as <see cref="Hart.Step"/> does): every instruction is the first of its block.</summary>
     Steps,
     /// <summary>
@@ -34,7 +39,7 @@ public static class Snippet
     /// <summary>mcause before anything trapped: not a real cause, so "no trap" is distinguishable.</summary>
     public const uint NoTrap = 0x7EAD_BEEF;
 
-    public static readonly ExecMode[] AllModes = [ExecMode.Blocks, ExecMode.Steps, ExecMode.SlowPath];
+    public static readonly ExecMode[] AllModes = [ExecMode.Blocks, ExecMode.Translated, ExecMode.Steps, ExecMode.SlowPath];
 
     public static TheoryData<ExecMode> Modes() => new(AllModes);
 
@@ -66,8 +71,9 @@ public static class Snippet
         long budget = 200_000, int harts = 1, bool expectExit = true)
     {
         var program = Assemble(body);
-        var config = new MachineConfig { HartCount = harts, RamSize = 1u << 20, HartQuantum = mode == ExecMode.Blocks ? 10_000 : 1 };
+        var config = new MachineConfig { HartCount = harts, RamSize = 1u << 20, HartQuantum = mode is ExecMode.Blocks or ExecMode.Translated ? 10_000 : 1 };
         var machine = new Mach(config);
+        machine.Bus.TranslationThreshold = mode == ExecMode.Translated ? 1 : 0;
         Assert.Null(machine.Load(program));
         var hart = machine.Harts[0];
         hart.MTvec = program.Symbols["__exit"];
