@@ -285,8 +285,8 @@ public class ObjdumpDifferentialTests
         return mnemonic + " " + string.Join(",", operands);
     }
 
-    private static bool IsBranchOrJump(string mnemonic) =>
-        mnemonic is "j" or "jal" || (mnemonic.StartsWith('b') && mnemonic != "bclr");
+    // In RV32IM every mnemonic that starts with b is a branch (beq, bnez, bgtu...).
+    private static bool IsBranchOrJump(string mnemonic) => mnemonic is "j" or "jal" || mnemonic.StartsWith('b');
 
     private static bool TryParseNumber(string operand, out long value)
     {
