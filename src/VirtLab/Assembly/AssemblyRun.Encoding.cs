@@ -217,7 +217,9 @@ internal sealed partial class AssemblyRun
         if (immediate is null) return 0;
         var result = Evaluate(immediate.Value);
         if (!Succeeded(result, immediate.Value)) return 0;
-        long offset = (uint)result.Value - (long)pc;
+        // Addresses wrap around in RV32 (pc + offset is computed modulo 2^32), so a jump from near 0
+        // to near 0xffffffff goes backwards, as GNU ld computes it too.
+        long offset = (int)((uint)result.Value - pc);
         if (!FitsSigned(offset, bits))
         {
             Report(immediate.At, $"{kind} target out of range");

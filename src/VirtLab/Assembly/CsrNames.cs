@@ -28,8 +28,10 @@ public static class CsrNames
 
         // Supervisor level.
         Add("sstatus", 0x100);
-        Add("sedeleg", 0x102);
-        Add("sideleg", 0x103);
+        // Retired in privileged spec 1.12 together with the N extension. GNU as still accepts
+        // the names, so ours does too, but both disassemblers print the bare number.
+        AddRetired("sedeleg", 0x102);
+        AddRetired("sideleg", 0x103);
         Add("sie", 0x104);
         Add("stvec", 0x105);
         Add("scounteren", 0x106);
@@ -123,4 +125,7 @@ public static class CsrNames
         NumberByName.Add(name, (ushort)number);
         NameByNumber.Add((ushort)number, name);
     }
+
+    /// <summary>A name the assembler reads but the disassembler no longer prints.</summary>
+    private static void AddRetired(string name, int number) => NumberByName.Add(name, (ushort)number);
 }

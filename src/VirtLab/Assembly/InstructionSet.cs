@@ -85,9 +85,16 @@ public static class InstructionSet
     private static readonly Dictionary<string, InstructionDefinition> ByMnemonic =
         All.ToDictionary(d => d.Mnemonic, StringComparer.Ordinal);
 
-    // Most specific first, so fence.tso is found before fence and unimp before csrrw.
-    private static readonly InstructionDefinition[] DecodeOrder =
-        [.. All.OrderByDescending(d => System.Numerics.BitOperations.PopCount(d.Mask))];
+    // The candidates for each of the 128 values of the opcode field (bits 6:0), so decoding looks at
+    // a handful of rows instead of all of them. Most specific first within each, so fence.tso is
+    // found before fence and unimp before csrrw.
+    private static readonly InstructionDefinition[][] CandidatesByOpcode =
+    [
+        .. Enumerable.Range(0, 128).Select(opcode => All
+            .Where(d => d.Opcode == (uint)opcode)
+            .OrderByDescending(d => System.Numerics.BitOperations.PopCount(d.Mask))
+            .ToArray()),
+    ];
 
     /// <summary>Finds an instruction by mnemonic (lower case).</summary>
     public static bool TryGet(string mnemonic, out InstructionDefinition definition) =>
@@ -99,7 +106,7 @@ public static class InstructionSet
     /// <summary>Identifies the instruction a word encodes, or returns false if it is not in the table.</summary>
     public static bool TryDecode(uint word, out InstructionDefinition definition)
     {
-        foreach (var candidate in DecodeOrder)
+        foreach (var candidate in CandidatesByOpcode[word & 0x7F])
         {
             if ((word & candidate.Mask) == candidate.Match && FieldsAreLegal(candidate, word))
             {

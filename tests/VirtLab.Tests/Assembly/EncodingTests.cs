@@ -48,6 +48,9 @@ public class EncodingTests
     [InlineData("ebreak", 0x00100073u)]
     [InlineData("mret", 0x30200073u)]
     [InlineData("wfi", 0x10500073u)]
+    // Targets wrap around the 32-bit address space: from 0, 0xfff00000 is 1 MiB back (GNU ld agrees).
+    [InlineData("jal zero, 0xfff00000", 0x8000006fu)]
+    [InlineData("beq a0, a1, 0xfffff000", 0x80b50063u)]
     public void EncodesEachFormat(string source, params uint[] expected) =>
         Assert.Equal(expected, Words(source));
 
