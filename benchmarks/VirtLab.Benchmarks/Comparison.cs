@@ -53,7 +53,11 @@ public static class Comparison
         foreach (var row in rows)
         {
             string qemu = row.QemuMips is double q ? q.ToString("F0", inv) : row.QemuNote ?? "n/a";
-            string ratio = row.QemuMips is double r ? (row.VirtLabMips / r).ToString("F3", inv) + $" (QEMU {r / row.VirtLabMips:F1}x faster)" : "n/a";
+            string ratio = row.QemuMips is double r
+                ? (row.VirtLabMips / r).ToString("F3", inv) + (r > row.VirtLabMips
+                    ? string.Create(inv, $" (QEMU {r / row.VirtLabMips:F1}x faster)")
+                    : string.Create(inv, $" (VirtLab {row.VirtLabMips / r:F1}x faster)"))
+                : "n/a";
             output.WriteLine(string.Create(inv, $"| {row.Program} | {row.Instructions:N0} | {row.VirtLabMips:F1} | {qemu} | {ratio} |"));
         }
         output.WriteLine();

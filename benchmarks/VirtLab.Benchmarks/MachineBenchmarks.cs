@@ -15,17 +15,21 @@ namespace VirtLab.Benchmarks;
 [Config(typeof(Config))]
 public class MachineBenchmarks
 {
-    private GuestProgram _loop = null!, _mixed = null!;
+    private GuestProgram _loop = null!, _loopTimer = null!, _mixed = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _loop = GuestProgram.Load("loop");
+        _loopTimer = GuestProgram.Load("loop-timer");
         _mixed = GuestProgram.Load("mixed");
     }
 
     [Benchmark(Description = "loop")]
     public ulong Loop() => _loop.Run().Instructions;
+
+    [Benchmark(Description = "loop-timer")]
+    public ulong LoopTimer() => _loopTimer.Run().Instructions;
 
     [Benchmark(Description = "mixed")]
     public ulong Mixed() => _mixed.Run().Instructions;
