@@ -45,7 +45,7 @@ public sealed class MemoryOvercommitExperiment : IExperiment
     /// miss rate, but only once the vCPU's footprint has been sampled, so a VM's first walks would
     /// run faster than its later ones and a VM that starts late (because it was stalled) would look fast.
     /// </summary>
-    private static readonly Scheduling.SmtCoreModel FlatMemory = new() { HitStallCycles = 0, MissLatencyCycles = 0 };
+    internal static readonly Scheduling.SmtCoreModel FlatMemory = new() { HitStallCycles = 0, MissLatencyCycles = 0 };
 
     public ExperimentResult Run(IReadOnlyDictionary<string, string> o, int seed, IProgress<double>? progress = null)
     {
@@ -96,7 +96,7 @@ public sealed class MemoryOvercommitExperiment : IExperiment
                 };
                 var run = ExperimentRunner.Run(spec);
                 var host = run.Host;
-                double ops = host.Vms.Sum(v => OpsAfter(run, v.Name, warmup));
+                double ops = host.Vms.Sum(v => (double)Measure.OpsAfter(run, v.Name, warmup));
                 if (ratio == 1.0) baseline = ops;
                 if (ratio == 1.0 && !ratios.Contains(1.0)) { progress?.Report(++done / (double)total); continue; }
                 double msPerCycle = 1.0 / host.Config.CyclesPerMillisecond;
@@ -131,14 +131,5 @@ public sealed class MemoryOvercommitExperiment : IExperiment
         result.Notes.Add($"ops = guest progress after {warmup} ms (the boots) to {duration} ms; relative = ops / ops at ratio 1.0 with the same setting.");
         result.Notes.Add("balloon_freed_frames = inflated pages that had a frame; each swap-out frees one frame too. reclaimed_most compares the two. stall = swap-in stalls (CostModel.SwapInCycles each); stall_pct is of all vCPU time.");
         return result;
-    }
-
-    /// <summary>Progress of <paramref name="vm"/> between the sample at or before <paramref name="fromMs"/> and the last sample.</summary>
-    private static double OpsAfter(RunOutcome run, string vm, double fromMs)
-    {
-        var rows = run.VmSeries.Rows.Where(r => (string)r[1] == vm).ToList();
-        var first = rows.LastOrDefault(r => (double)r[0] <= fromMs + 1e-9);
-        ulong start = first is null ? 0 : (ulong)first[3];
-        return (ulong)rows[^1][3] - start;
     }
 }
