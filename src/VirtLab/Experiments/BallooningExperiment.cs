@@ -117,6 +117,18 @@ public sealed class BallooningExperiment : IExperiment
     {
         int native = Options.Int(o, Defaults, "native-pages", 32, vmPages - 1);
         var workload = Options.Workload(Options.Get(o, Defaults, "compare-workload"), "compare-workload");
+        return BalloonedVersusNative(vmPages, native, workload, duration, seed);
+    }
+
+    /// <summary>
+    /// Runs a VM of <paramref name="vmPages"/> pages ballooned down to <paramref name="nativePages"/>
+    /// next to a VM configured with <paramref name="nativePages"/>, both running <paramref name="workload"/>,
+    /// and returns their throughputs (table <c>ballooned_vs_native</c>: ballooned row first, native second).
+    /// </summary>
+    public static Table BalloonedVersusNative(int vmPages, int nativePages, Workload workload, double duration, int seed)
+    {
+        int native = nativePages;
+        if (native < 16 || native >= vmPages) throw new ConfigurationException("native-pages", $"{native} is not between 16 and vm-pages - 1 ({vmPages - 1})");
         if (duration <= CompareWarmupMilliseconds) throw new ConfigurationException("duration-ms", $"{duration} is too short for the ballooned-vs-native comparison (needs more than {CompareWarmupMilliseconds})");
         int balloon = vmPages - native;
         var spec = new ExperimentSpec

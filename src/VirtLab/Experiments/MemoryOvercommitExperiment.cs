@@ -106,7 +106,7 @@ public sealed class MemoryOvercommitExperiment : IExperiment
                 long periods = Math.Max(1, host.PeriodsInState.Sum());
                 string most = swapOuts == 0 && balloonFreed == 0 ? "none" : swapOuts > balloonFreed ? "swap" : "balloon";
                 table.Add(setting, ratio, available, (long)ops, baseline > 0 ? ops / baseline : 0, host.Vms.Count(v => v.Crashed), swapOuts, swapIns,
-                    host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, stallMs, Measure.Pct(stallMs, n * duration),
+                    (long)host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, stallMs, Measure.Pct(stallMs, n * duration),
                     Measure.Pct(host.PeriodsInState[(int)ReclamationState.Hard] + host.PeriodsInState[(int)ReclamationState.Low], periods), most);
                 series ??= new Table("vm_series", ["setting", "ratio", .. ExperimentRunner.VmColumns]);
                 hostSeries ??= new Table("host_series", ["setting", "ratio", .. ExperimentRunner.HostColumns]);
