@@ -196,6 +196,19 @@ public class MemoryOvercommitTests
     }
 
     [Fact]
+    public void The_wset_workload_parses_and_a_touch_larger_than_the_vm_names_the_workload()
+    {
+        var w = Workload.Parse("wset:pages=100,touch=300,delay=5", out string? error);
+        Assert.Null(error);
+        Assert.Equal(Workload.WorkingSet(100, 300, 5), w);
+        Assert.Equal("wset:pages=100,touch=300,delay=5", w!.ToString());
+        Assert.Null(Workload.Parse("wset:pages=0", out error));
+        Assert.Contains("pages", error);
+        var e = Assert.Throws<ConfigurationException>(() => new VmConfig { Name = "g", MemoryPages = 256, Workload = Workload.WorkingSet(100, 250) }.Validate("g"));
+        Assert.StartsWith("g.workload:", e.Message);
+    }
+
+    [Fact]
     public void The_cli_prints_the_overcommit_table_as_csv()
     {
         var r = CliHarness.Run("experiment", "memory-overcommit", "--format", "csv", "--quiet", "--vms", "1", "--ratios", "1.0",
