@@ -42,13 +42,15 @@ public static class ExperimentCommands
             foreach (var (name, option) in options)
                 if (parse.GetValue(option) is string v) values[name] = v;
             bool showProgress = !parse.GetValue(quiet);
+            // The invocation's writers (the console, or a test's StringWriter when run in-process).
+            TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
             int lastPercent = -1;
             var progress = new SyncProgress(f =>
             {
                 int percent = (int)(f * 100);
                 if (!showProgress || percent / 10 == lastPercent / 10) return;
                 lastPercent = percent;
-                Console.Error.WriteLine($"[{experiment.Name}] {percent}%");
+                error.WriteLine($"[{experiment.Name}] {percent}%");
             });
             ExperimentResult result;
             try
@@ -57,10 +59,10 @@ public static class ExperimentCommands
             }
             catch (ConfigurationException e)
             {
-                Console.Error.WriteLine($"virtlab experiment {experiment.Name}: invalid configuration: {e.Message}");
+                error.WriteLine($"virtlab experiment {experiment.Name}: invalid configuration: {e.Message}");
                 return 2;
             }
-            Console.Write(parse.GetValue(format) switch
+            output.Write(parse.GetValue(format) switch
             {
                 "csv" => result.ToCsv(),
                 "json" => result.ToJson() + Environment.NewLine,

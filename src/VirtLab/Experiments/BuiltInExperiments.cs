@@ -17,6 +17,14 @@ internal static class Measure
         return ((ulong)last[3] - (ulong)first[3]) / (ms / 1000.0);
     }
 
+    /// <summary>Operations a VM reported between the sample at or before <paramref name="fromMs"/> (or the start) and the last sample.</summary>
+    public static long OpsAfter(RunOutcome o, string vm, double fromMs)
+    {
+        var rows = o.VmSeries.Rows.Where(r => (string)r[1] == vm).ToList();
+        var first = rows.LastOrDefault(r => (double)r[0] <= fromMs + 1e-9);
+        return (long)((ulong)rows[^1][3] - (first is null ? 0 : (ulong)first[3]));
+    }
+
     public static double Pct(double part, double whole) => whole > 0 ? 100 * part / whole : 0;
 }
 

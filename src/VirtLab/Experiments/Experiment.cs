@@ -1,4 +1,5 @@
 using VirtLab.Hypervisor;
+using VirtLab.Memory;
 
 namespace VirtLab.Experiments;
 
@@ -12,6 +13,11 @@ public sealed record ExperimentSpec
     /// <summary>Simulated milliseconds between rows of the time series.</summary>
     public double SampleMilliseconds { get; init; } = 10;
     public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Called once after the VMs are created and before time starts, to set up what a VM
+    /// configuration cannot say (for example a balloon target the operator sets by hand).
+    /// </summary>
+    public Action<Host>? Setup { get; init; }
 }
 
 /// <summary>The outcome of one run: the host at the end and the time series.</summary>
@@ -20,12 +26,29 @@ public sealed record RunOutcome(Host Host, Table VmSeries, Table HostSeries);
 /// <summary>Runs an <see cref="ExperimentSpec"/> and records time series per VM and for the host.</summary>
 public static class ExperimentRunner
 {
+    /// <summary>
+    /// Columns of the per-VM series. Times and counters are cumulative since the start. The memory
+    /// columns are read from <see cref="Memory.GuestMemory"/>'s own accounting at each sample:
+    /// <c>mapped + ballooned + swapped + shared + untouched = max_pages</c> (while the VM runs; a
+    /// stopped VM has given everything back, so all its pages are untouched). <c>balloon_target</c>
+    /// is what the host asked the balloon driver for; <c>ballooned_pages</c> is what the driver gave.
+    /// <c>fault_stall_ms</c> is the time the VM's vCPUs spent in second-stage page faults (exit,
+    /// frame allocation, and swap-in reads); <c>swap_stall_ms</c> is the swap-in part of it.
+    /// </summary>
     public static readonly string[] VmColumns =
     [
         "time_ms", "vm", "instructions", "progress", "run_ms", "ready_ms", "costop_ms", "wait_ms",
         "exits_csr", "exits_priv", "exits_wfi", "exits_mmio", "exits_hypercall", "exits_page_fault", "exits_timer", "exits_guest_exception",
-        "exit_cycles", "mapped_pages", "stopped",
+        "exit_cycles", "mapped_pages", "max_pages", "min_pages", "ballooned_pages", "swapped_pages", "shared_pages", "untouched_pages",
+        "balloon_target", "swap_outs", "swap_ins", "fault_stall_ms", "swap_stall_ms", "stopped",
     ];
+
+    /// <summary>
+    /// Columns of the host series: CPU utilization over the last sample, free frames, the
+    /// reclamation state the policy last saw (high, soft, hard, low) and the pages in the host swap area.
+    /// </summary>
+    public static readonly string[] HostColumns =
+        ["time_ms", "utilization", "busy_ms", "free_frames", "reserved_frames", "vm_mapped_pages", "reclamation_state", "swap_used_pages"];
 
     /// <summary>
     /// Runs <paramref name="spec"/>. Same spec, same results, always. <paramref name="progress"/>
@@ -43,8 +66,9 @@ public static class ExperimentRunner
             vm.Validate(string.IsNullOrWhiteSpace(vm.Name) ? $"vm[{i}]" : vm.Name);
             host.CreateVm(vm);
         }
+        spec.Setup?.Invoke(host);
         var vmSeries = new Table("vm_series", VmColumns);
-        var hostSeries = new Table("host_series", "time_ms", "utilization", "busy_ms", "free_frames", "reserved_frames", "vm_mapped_pages");
+        var hostSeries = new Table("host_series", HostColumns);
         double msPerCycle = 1.0 / spec.Host.CyclesPerMillisecond;
         ulong lastBusy = 0, lastCapacity = 0;
         for (double t = 0; t < spec.DurationMilliseconds - 1e-9;)
@@ -61,12 +85,15 @@ public static class ExperimentRunner
                     run * msPerCycle, ready * msPerCycle, costop * msPerCycle, wait * msPerCycle,
                     e[VmExitReason.CsrAccess], e[VmExitReason.PrivilegedInstruction], e[VmExitReason.Wfi], e[VmExitReason.Mmio],
                     e[VmExitReason.Hypercall], e[VmExitReason.GuestPageFault], e[VmExitReason.Timer], e[VmExitReason.GuestException],
-                    e.TotalCycles, vm.Memory.MappedPages, vm.IsStopped ? vm.StopReason ?? "stopped" : "");
+                    e.TotalCycles, vm.Memory.MappedPages, vm.Memory.Pages, vm.Config.MinPages, vm.Memory.BalloonedPages, vm.Memory.SwappedPages,
+                    vm.Memory.SharedPages, vm.Memory.CountPages(PageState.Untouched), (long)vm.Balloon.Target, vm.Memory.SwapOuts, vm.Memory.SwapIns,
+                    e.CyclesOf(VmExitReason.GuestPageFault) * msPerCycle, vm.SwapInStallCycles * msPerCycle,
+                    vm.IsStopped ? vm.StopReason ?? "stopped" : "");
             }
             ulong busy = host.BusyCycles, capacity = host.CapacityCycles;
             double util = capacity > lastCapacity ? (double)(busy - lastBusy) / (capacity - lastCapacity) : 0;
             hostSeries.Add(Math.Round(host.NowMilliseconds, 6), util, busy * msPerCycle, host.Frames.FreeFrames, host.ReservedPages,
-                host.Vms.Sum(v => v.Memory.MappedPages));
+                host.Vms.Sum(v => v.Memory.MappedPages), host.ReclamationState.ToString().ToLowerInvariant(), host.SwapArea?.UsedPages ?? 0);
             lastBusy = busy; lastCapacity = capacity;
             progress?.Report(t / spec.DurationMilliseconds);
         }
@@ -89,7 +116,8 @@ public interface IExperiment
 public static class Experiments
 {
     public static readonly IReadOnlyList<IExperiment> All =
-        [new Type1VsType2Experiment(), new CpuOvercommitExperiment(), new SmtExperiment(), new PopekGoldbergExperiment(), new BallooningExperiment(), new PageSharingExperiment()];
+        [new Type1VsType2Experiment(), new CpuOvercommitExperiment(), new SmtExperiment(), new PopekGoldbergExperiment(), new BallooningExperiment(), new PageSharingExperiment(),
+         new MemoryOvercommitExperiment()];
 
     public static IExperiment? Find(string name) => All.FirstOrDefault(e => e.Name == name);
 }
@@ -127,6 +155,15 @@ internal static class Options
         }
         if (list.Count == 0) throw new ConfigurationException(name, "needs at least one value");
         return list;
+    }
+
+    /// <summary>Four falling fractions below 1, "high,soft,hard,low", as reclamation thresholds.</summary>
+    public static ReclamationThresholds Thresholds(IReadOnlyDictionary<string, string> o, IReadOnlyDictionary<string, string> d, string name)
+    {
+        var th = Doubles(o, d, name);
+        if (th.Count != 4 || !(th[0] > th[1] && th[1] > th[2] && th[2] > th[3] && th[0] < 1))
+            throw new ConfigurationException(name, "needs four falling fractions below 1: high,soft,hard,low");
+        return new ReclamationThresholds(th[0], th[1], th[2], th[3]);
     }
 
     public static Guest.Workload Workload(string text, string field)

@@ -88,6 +88,8 @@ no_timer:
     beq     t1, t2, w_bad_vector
     li      t2, 9
     beq     t1, t2, w_phases
+    li      t2, 10
+    beq     t1, t2, w_wset
     # Unknown workload: panic with code 1.
     li      a0, 1
     mv      a1, t1
@@ -222,6 +224,61 @@ ph_idle:
     lw      a0, 16(t0)                  # arg3: ticks to sleep between busy phases
     call    sleep_ticks
     j       ph_phase
+
+# --------------------------------------------------------------------------------------------
+# Workload 10, a working set inside memory the guest has touched: after sleeping arg2 ticks (VMs
+# booted one after another), allocate arg1 pages,
+# write each once and free them all (the way a guest's page cache and boot-time allocations fill
+# its RAM), then allocate arg0 pages and walk them forever (one op = one load/add/store in every
+# page). The touched pages outside the working set sit on the kernel's free list: the balloon
+# driver can hand exactly those to the host, while a hypervisor swapping at random cannot tell
+# them from the working set.
+# --------------------------------------------------------------------------------------------
+w_wset:
+    la      t0, params
+    lw      a0, 12(t0)                  # arg2: ticks to sleep first
+    call    sleep_ticks
+    li      s6, 0                       # s6 = list of touched pages (word 0 links them)
+    mv      s7, s3                      # pages left to touch
+ws_touch:
+    beqz    s7, ws_release
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    sw      s6, 0(a0)                   # the link is the touch: the first write faults a frame in
+    mv      s6, a0
+    addi    s7, s7, -1
+    j       ws_touch
+ws_release:                             # all of them back on the free list, still backed by frames
+    beqz    s6, ws_alloc
+    mv      a1, s6
+    lw      s6, 0(s6)
+    mv      a0, s0
+    call    pfree_safe
+    j       ws_release
+ws_alloc:                               # the working set: arg0 pages, reused from the free list
+    mv      s7, s2
+ws_alloc_next:
+    beqz    s7, ws_walk
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    sw      s6, 0(a0)
+    mv      s6, a0
+    addi    s7, s7, -1
+    j       ws_alloc_next
+ws_walk:
+    mv      t0, s6
+ws_page:
+    lw      t1, 64(t0)
+    addi    t1, t1, 1
+    sw      t1, 64(t0)
+    lw      t0, 0(t0)
+    bnez    t0, ws_page
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       ws_walk
 
 # --------------------------------------------------------------------------------------------
 # Workload 2, I/O-like: a little CPU work (arg0 rounds), then sleep for arg1 timer ticks in

@@ -25,11 +25,14 @@ public enum WorkloadKind
     BadVector = 8,
     /// <summary>Memory demand in phases: allocate and walk N pages for T ticks, free them, sleep T ticks, repeat.</summary>
     Phases = 9,
+    /// <summary>Touches T pages once and frees them (memory the guest has used), then walks a working set of N pages forever (optionally after a delay).</summary>
+    WorkingSet = 10,
 }
 
 /// <summary>
 /// A workload and its parameters. Parse one from text such as <c>cpu</c>, <c>mem:pages=64,stride=64</c>,
-/// <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>.
+/// <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>,
+/// <c>phases:pages=64,ticks=5</c>, <c>wset:pages=256,touch=448,delay=0</c>.
 /// </summary>
 public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, uint Arg2 = 0, uint Arg3 = 0)
 {
@@ -47,8 +50,16 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
     public static Workload Phases(uint pages, uint ticks = 5, uint startDelayTicks = 0, uint? idleTicks = null) =>
         new(WorkloadKind.Phases, pages, ticks, startDelayTicks, idleTicks ?? ticks);
 
+    /// <summary>
+    /// Touches <paramref name="touchPages"/> pages once and frees them, so the guest has used that much
+    /// memory and keeps it on its free list, then walks <paramref name="pages"/> pages (taken from that
+    /// free list) forever: a working set smaller than the memory the guest holds. It starts after
+    /// <paramref name="startDelayTicks"/> timer ticks (VMs that boot one after another).
+    /// </summary>
+    public static Workload WorkingSet(uint pages, uint touchPages, uint startDelayTicks = 0) => new(WorkloadKind.WorkingSet, pages, touchPages, startDelayTicks);
+
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases"];
+    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases", "wset"];
 
     /// <summary>Parses a workload; on failure returns null and a message naming what is wrong.</summary>
     public static Workload? Parse(string text, out string? error)
@@ -78,10 +89,11 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
             "scribble" => new Workload(WorkloadKind.Scribble),
             "bad-vector" => new Workload(WorkloadKind.BadVector),
             "phases" => Phases(Get("pages", 64), Get("ticks", 5), Get("delay", 0), args.ContainsKey("idle") ? Get("idle", 0) : null),
+            "wset" => WorkingSet(Get("pages", 64), Get("touch", Get("pages", 64)), Get("delay", 0)),
             _ => null,
         };
         if (w is null) error = $"workload: unknown workload '{name}' (known: {string.Join(", ", Names)})";
-        else if (w.Kind is WorkloadKind.Memory or WorkloadKind.Phases && w.Arg0 == 0) { error = "workload: mem needs pages >= 1"; return null; }
+        else if (w.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet && w.Arg0 == 0) { error = $"workload: {name} needs pages >= 1"; return null; }
         return w;
     }
 
@@ -96,6 +108,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
         WorkloadKind.ExitPv => $"exit-pv:work={Arg0}",
         WorkloadKind.Scribble => "scribble",
         WorkloadKind.Phases => $"phases:pages={Arg0},ticks={Arg1},delay={Arg2},idle={Arg3}",
+        WorkloadKind.WorkingSet => $"wset:pages={Arg0},touch={Arg1},delay={Arg2}",
         _ => "bad-vector",
     };
 }

@@ -136,14 +136,15 @@ public sealed class VirtualMachine : IReclaimableVm
         if (cycles > TimerLatencyMax) TimerLatencyMax = cycles;
     }
 
-    /// <summary>Reads a word of guest-physical memory as the host (no exit, no fault-in: unmapped reads as 0).</summary>
+    /// <summary>
+    /// Reads a word of guest-physical memory as the host (no exit, no fault-in): a swapped-out page
+    /// is read from its swap slot, an untouched or ballooned one reads as 0.
+    /// </summary>
     public uint ReadGuestWord(uint address)
     {
         var gpa = new GuestPhysicalAddress(address);
-        int page = gpa.PageIndex;
-        if ((uint)page >= (uint)Memory.Pages || !Memory.Space.IsMapped(page)) return 0;
-        Memory.Space.TryRead(address, 4, out uint value);
-        return value;
+        if ((uint)gpa.PageIndex >= (uint)Memory.Pages || (address & 3) != 0) return 0;
+        return Memory.PeekWord(address);
     }
 
     private void WriteGuestWord(uint address, uint value) => Memory.Space.TryWrite(address, 4, value);

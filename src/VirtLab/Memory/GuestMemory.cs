@@ -119,6 +119,13 @@ public sealed class GuestMemory
     /// <summary>See <see cref="InflatedTotal"/>.</summary>
     public long DeflatedTotal { get; private set; }
 
+    /// <summary>
+    /// Host frames the balloon gave back: inflated pages that had a frame of their own behind them.
+    /// An inflated page the guest never touched frees nothing, so this, not <see cref="InflatedTotal"/>,
+    /// is the memory ballooning actually reclaimed (compare <see cref="SwapOuts"/>, one frame each).
+    /// </summary>
+    public long BalloonFreedFrames { get; private set; }
+
     /// <summary>Touches of a page the guest had put in the balloon (a driver bug): served with a fresh zeroed frame, the page leaves the balloon.</summary>
     public long BalloonedPageTouches { get; private set; }
 
@@ -151,6 +158,33 @@ public sealed class GuestMemory
 
     /// <summary>Where page <paramref name="page"/>'s contents are.</summary>
     public PageState StateOf(int page) => _state[page];
+
+    /// <summary>
+    /// Counts the pages in <paramref name="state"/> by walking the page-state array. The counters
+    /// (<see cref="MappedPages"/>, <see cref="BalloonedPages"/>, ...) are kept up to date on every
+    /// transition; this count is the independent reading that checks them, and the only source
+    /// for <see cref="PageState.Untouched"/>, which has no counter of its own.
+    /// </summary>
+    public int CountPages(PageState state)
+    {
+        int n = 0;
+        foreach (var s in _state) if (s == state) n++;
+        return n;
+    }
+
+    /// <summary>
+    /// Reads a word of guest RAM as the hypervisor sees it, without a fault and without bringing
+    /// anything back: from the frame if the page has one, from its swap slot if it is swapped out
+    /// (a monitor must not change what it measures), and 0 for an untouched or ballooned page.
+    /// <paramref name="address"/> is a guest-physical address, word-aligned, inside this VM's RAM.
+    /// </summary>
+    public uint PeekWord(uint address)
+    {
+        int page = (int)((address - GuestPhysicalAddress.RamBase) >> PhysicalMemory.PageShift);
+        int offset = (int)(address & PhysicalMemory.PageOffsetMask);
+        if (Space.IsMapped(page)) return BitConverter.ToUInt32(_frames.Memory.Frame(Space.FrameOf(page)).Slice(offset, 4));
+        return _state[page] == PageState.Swapped ? Swap!.PeekWord(_swapSlot[page], offset) : 0;
+    }
 
     /// <summary>The swap slot holding page <paramref name="page"/>, or -1.</summary>
     public int SwapSlotOf(int page) => _swapSlot[page];
@@ -340,6 +374,7 @@ public sealed class GuestMemory
                     _frames.Release(Space.FrameOf(page), Owner);
                     Space.Unmap(page);
                     MappedPages--;
+                    BalloonFreedFrames++;
                     break;
                 case PageState.Swapped:
                     Swap!.Free(_swapSlot[page]);

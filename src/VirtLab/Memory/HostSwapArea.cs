@@ -48,6 +48,13 @@ public sealed class HostSwapArea
         Free(slot);
     }
 
+    /// <summary>Reads the 32-bit word at byte <paramref name="offset"/> of the page in slot <paramref name="slot"/>, leaving it in the slot.</summary>
+    public uint PeekWord(int slot, int offset)
+    {
+        var bytes = _slots[slot] ?? throw new InvalidOperationException($"swap slot {slot} is empty");
+        return BitConverter.ToUInt32(bytes, offset);
+    }
+
     /// <summary>Frees a slot without reading it (the page was ballooned or its VM stopped).</summary>
     public void Free(int slot)
     {

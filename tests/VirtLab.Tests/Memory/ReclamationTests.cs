@@ -24,7 +24,7 @@ public class ReclamationTests
     [Fact]
     public void Ballooning_keeps_an_overcommitted_host_near_native_and_swapping_costs_far_more()
     {
-        var r = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "300" }, seed: 1);
+        var r = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "300", ["compare-ms"] = "60" }, seed: 1);
         var t = r.Table("ballooning");
         double Mean(string mode) => t.Rows.Where(x => (string)x[0] == mode).Average(x => (double)x[3]);
         int Crashed(string mode) => t.Rows.Count(x => (string)x[0] == mode && (string)x[4] == "yes");
@@ -37,7 +37,7 @@ public class ReclamationTests
         Assert.True(Mean("swap") < Mean("balloon") - 0.05, $"swap {Mean("swap"):F3} vs balloon {Mean("balloon"):F3}");
         Assert.True(t.Rows.Where(x => (string)x[0] == "balloon").Sum(x => (long)x[10]) > 0, "deflate-on-OOM was used");
         // Same seed, same numbers.
-        var again = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "300" }, seed: 1).Table("ballooning");
+        var again = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "300", ["compare-ms"] = "60" }, seed: 1).Table("ballooning");
         Assert.Equal(t.Rows.Select(x => string.Join(",", x)), again.Rows.Select(x => string.Join(",", x)));
     }
 
