@@ -38,6 +38,9 @@ public static class ExperimentCommands
         }
         command.SetAction(parse =>
         {
+            // The invocation's writers (the console when run as a program, a StringWriter in tests).
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             var values = new Dictionary<string, string>();
             foreach (var (name, option) in options)
                 if (parse.GetValue(option) is string v) values[name] = v;
@@ -48,7 +51,7 @@ public static class ExperimentCommands
                 int percent = (int)(f * 100);
                 if (!showProgress || percent / 10 == lastPercent / 10) return;
                 lastPercent = percent;
-                Console.Error.WriteLine($"[{experiment.Name}] {percent}%");
+                error.WriteLine($"[{experiment.Name}] {percent}%");
             });
             ExperimentResult result;
             try
@@ -57,10 +60,10 @@ public static class ExperimentCommands
             }
             catch (ConfigurationException e)
             {
-                Console.Error.WriteLine($"virtlab experiment {experiment.Name}: invalid configuration: {e.Message}");
+                error.WriteLine($"virtlab experiment {experiment.Name}: invalid configuration: {e.Message}");
                 return 2;
             }
-            Console.Write(parse.GetValue(format) switch
+            output.Write(parse.GetValue(format) switch
             {
                 "csv" => result.ToCsv(),
                 "json" => result.ToJson() + Environment.NewLine,
