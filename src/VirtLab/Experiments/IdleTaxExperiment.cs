@@ -100,8 +100,9 @@ public sealed class IdleTaxExperiment : IExperiment
             var rows = table.Rows.Where(r => (double)r[0] == tau).ToDictionary(r => (string)r[1]);
             result.Headlines.Add(($"tau {tau}: memory idle / active (pages)", $"{rows["idle"][2]} / {rows["active"][2]}, active VM {(double)rows["active"][10]:F1} ops/ms, {rows["active"][8]} swap-ins"));
         }
-        result.Notes.Add($"Two VMs of {vmPages} pages, equal shares (1000), on {guestRam} pages of guest RAM. The idle VM touches {idlePages} pages in its first 2 ms, frees them and sleeps; the active VM starts at {activeStart} ms and walks {activePages} pages for the rest of the run.");
-        result.Notes.Add("active_est_pages: the hypervisor's estimate from sampling 100 random guest pages per 20 ms (touched fraction, max of a fast and a slow moving average) times the VM's size. ops_per_ms of the active VM counts from its start.");
+        result.Notes.Add($"Two VMs of {vmPages} pages, equal shares (1000), on {guestRam} pages of guest RAM. The idle VM touches {idlePages} pages once at boot (one 2-tick busy phase), frees them and sleeps; the active VM starts at {activeStart} ms and walks {activePages} pages for the rest of the run (one op = one walk).");
+        result.Notes.Add("active_est_pages: the hypervisor's estimate (sampling 100 random guest pages per 20 ms; the largest of a slow average, a fast average and the running period's count) times the VM's size. ops_per_ms of the active VM counts from its start.");
+        result.Notes.Add("The estimate lags: start the active VM before the idle VM's slow average has forgotten its boot (--active-start-ms 100) and both look alike, the active VM is swapped, and a vCPU stalled on swap-ins touches so few pages that it looks idle too.");
         result.Notes.Add($"Thresholds high/soft/hard/low = {th[0]:P0}/{th[1]:P0}/{th[2]:P0}/{th[3]:P0} of guest RAM (scaled up from ESX's 6/4/2/1% for a host this small; see the ballooning experiment).");
         return result;
     }
