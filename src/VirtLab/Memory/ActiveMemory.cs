@@ -11,7 +11,7 @@ namespace VirtLab.Memory;
 /// Simulated ms per sampling period. ESX uses 30 s on hosts that run for days; VirtLab's runs last a
 /// few hundred simulated ms, so the period is compressed to 20 ms to give a run some 10 to 50 periods.
 /// The price of the compression: ~100 touch faults per period are a far larger share of a 20 ms
-/// period than of 30 s (about 5% of an active vCPU here), and they show as page-fault exits.
+/// period than of 30 s (about 6% of a busy vCPU here), and they show as page-fault exits.
 /// </param>
 /// <param name="FastGain">
 /// Weight of the newest period in the fast moving average. Chosen, not published (ESX documents

@@ -104,10 +104,12 @@ public interface IReclamationPolicy
 /// When the host must free pages, they are taken one at a time from the VM with the lowest rho,
 /// recomputed as its P shrinks (min-funding revocation), never below a VM's min outside the low
 /// state. That decides each VM's share of the request and its allocation target
-/// (<see cref="IReclaimableVm.TargetPages"/>). In the soft state the shares go to balloon targets;
-/// in the hard and low states (or for VMs without an answering balloon driver, or with ballooning
-/// off) random pages are also swapped out, lowest rho first. In the high state, free memory above
-/// the high threshold lets balloons down, evenly. <see cref="UseBallooning"/> and
+/// (<see cref="IReclaimableVm.TargetPages"/>). In the soft state each VM's share goes to its balloon
+/// target; in the hard and low states (or for VMs without an answering balloon driver, or with
+/// ballooning off) random pages are also swapped out, lowest rho first, and in the low state the
+/// host blocks VMs above their target. Without host swapping targets cannot be enforced, so the
+/// request is instead split over every balloon in proportion to 1 / rho. In the high state, free
+/// memory above the high threshold lets balloons down, evenly. <see cref="UseBallooning"/> and
 /// <see cref="UseSwapping"/> switch the two mechanisms on and off (the "ballooning" experiment
 /// compares the four combinations).
 /// </para>
