@@ -128,12 +128,21 @@ public sealed class Host
 
     private ulong _nextActiveSample;
 
-    /// <summary>Once per <see cref="ActiveMemorySampling.PeriodMilliseconds"/>: each VM's active-memory estimator ends its period and watches a new sample.</summary>
+    /// <summary>
+    /// Once per <see cref="ActiveMemorySampling.PeriodMilliseconds"/>: each VM's active-memory
+    /// estimator ends its period and watches a new sample (by default only while the host is overcommitted).
+    /// </summary>
     private void SampleActiveMemoryIfDue(ulong now)
     {
         if (now < _nextActiveSample) return;
         _nextActiveSample = now + Math.Max(1, (ulong)(Config.ActiveMemorySampling.PeriodMilliseconds * Config.CyclesPerMillisecond));
-        foreach (var vm in _vms) if (!vm.IsStopped) vm.ActiveMemory.Advance();
+        bool sample = !Config.ActiveMemorySampling.OnlyWhenOvercommitted || OvercommitRatio > 1;
+        foreach (var vm in _vms)
+        {
+            if (vm.IsStopped) continue;
+            if (sample) vm.ActiveMemory.Advance();
+            else vm.ActiveMemory.Stop();   // the host fits in RAM again: no more touch faults
+        }
     }
 
     private static bool IsMemoryBlocked(ISchedulable e) => e is Vcpu v && v.Vm.IsMemoryBlocked;

@@ -21,7 +21,13 @@ namespace VirtLab.Memory;
 /// Weight of the newest period in the slow moving average. Chosen, not published: 0.2 forgets a
 /// working set that went idle over about ten periods, so a VM that paused briefly is not taxed at once.
 /// </param>
-public sealed record ActiveMemorySampling(int SamplePages = 100, double PeriodMilliseconds = 20, double FastGain = 0.5, double SlowGain = 0.2);
+/// <param name="OnlyWhenOvercommitted">
+/// Sample only while the VMs' configured sizes add up to more than the host's RAM for guests. ESX
+/// samples always; but a host whose VMs all fit never reclaims, so the estimate would be unused
+/// and its touch faults would only perturb experiments about other things.
+/// </param>
+public sealed record ActiveMemorySampling(int SamplePages = 100, double PeriodMilliseconds = 20, double FastGain = 0.5, double SlowGain = 0.2,
+    bool OnlyWhenOvercommitted = true);
 
 /// <summary>
 /// The active-memory estimate of one VM, as ESX makes it. The hypervisor cannot see which guest

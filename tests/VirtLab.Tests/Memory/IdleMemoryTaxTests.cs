@@ -9,7 +9,22 @@ namespace VirtLab.Tests.Memory;
 /// <summary>The active-memory estimate, the idle memory tax, min guarantees and low-state blocking.</summary>
 public class IdleMemoryTaxTests
 {
-    private static HostConfig RoomyHost() => BalloonDriverTests.MemHost() with { Cores = 2, RamPages = 4096 };
+    // Room for both VMs, so nothing is reclaimed; the sampler is told to run anyway.
+    private static HostConfig RoomyHost() => BalloonDriverTests.MemHost() with
+    {
+        Cores = 2, RamPages = 4096, ActiveMemorySampling = new ActiveMemorySampling(OnlyWhenOvercommitted: false),
+    };
+
+    [Fact]
+    public void A_host_whose_vms_fit_in_ram_does_not_sample()
+    {
+        var host = new Host(RoomyHost() with { ActiveMemorySampling = new ActiveMemorySampling() });
+        var vm = host.CreateVm(new VmConfig { Name = "busy", MemoryPages = 512, TickMilliseconds = 1, Workload = Workload.Memory(200) });
+        host.RunFor(60);
+        Assert.Equal(0, vm.ActiveMemory.Periods);
+        Assert.Equal(0, vm.Memory.TouchFaults);
+        Assert.Equal(1.0, vm.ActiveMemory.ActiveFraction);   // unknown: counts as all active
+    }
 
     [Fact]
     public void The_active_memory_estimate_follows_the_guests_real_working_set()
