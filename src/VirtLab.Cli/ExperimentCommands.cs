@@ -38,12 +38,13 @@ public static class ExperimentCommands
         }
         command.SetAction(parse =>
         {
+            // The invocation's writers (the console when run as a program, a StringWriter in tests).
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             var values = new Dictionary<string, string>();
             foreach (var (name, option) in options)
                 if (parse.GetValue(option) is string v) values[name] = v;
             bool showProgress = !parse.GetValue(quiet);
-            // The invocation's writers (the console, or a test's StringWriter when run in-process).
-            TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
             int lastPercent = -1;
             var progress = new SyncProgress(f =>
             {

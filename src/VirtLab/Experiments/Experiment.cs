@@ -117,7 +117,7 @@ public static class Experiments
 {
     public static readonly IReadOnlyList<IExperiment> All =
         [new Type1VsType2Experiment(), new CpuOvercommitExperiment(), new SmtExperiment(), new PopekGoldbergExperiment(), new BallooningExperiment(), new PageSharingExperiment(),
-         new MemoryOvercommitExperiment()];
+         new MemoryOvercommitExperiment(), new IdleTaxExperiment()];
 
     public static IExperiment? Find(string name) => All.FirstOrDefault(e => e.Name == name);
 }

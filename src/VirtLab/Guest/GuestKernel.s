@@ -520,8 +520,8 @@ trap_unexpected:
 # --------------------------------------------------------------------------------------------
 # The page allocator: each hart owns an equal slice of the RAM above the kernel image, so no
 # lock is needed (RV32IM has no atomics). palloc is a bump allocator with a free list.
-# (Deflate-on-OOM from a hart other than 0 is not synchronized with hart 0's driver: the memory
-# lessons use one-vCPU guests.)
+# When a hart runs out, deflate-on-OOM takes a page back from the balloon; the balloon belongs to
+# hart 0 alone, so other harts ask hart 0 for the page (see balloon_take_one).
 # State per hart: [next, end, free list head, unused].
 # --------------------------------------------------------------------------------------------
 palloc_init:                            # a0 = hart id
@@ -561,6 +561,9 @@ palloc:
     call    palloc_nolock
     bnez    a0, palloc_out
     # Deflate-on-OOM: the kernel is out of pages. Rather than fail, take one back from the balloon.
+    la      t0, palloc_busy
+    sub     a0, t4, t0
+    srli    a0, a0, 2                   # a0 = hart id again (palloc_nolock returned 0 in it)
     call    balloon_take_one
 palloc_out:
     mv      ra, t3
@@ -638,7 +641,9 @@ pfree:                                  # a0 = hart id, a1 = page (caller holds 
 # then pops it. A page number is the page's address / 4096.
 #
 # balloon_poll runs in the timer interrupt of hart 0 (interrupts off), once per tick. It moves
-# at most one batch of 256 pages per tick: a rate limit, like the real drivers.
+# at most one batch of 256 pages per tick: a rate limit, like the real drivers. Only hart 0 ever
+# touches the balloon (balloon_count, balloon_pages and the device's batch registers), so there
+# is nothing to lock; first it answers the other harts' deflate-on-OOM requests.
 # Uses t0..t6, a0..a5 (the trap handler saved them) and the trap frame's slot 64 for ra.
 # --------------------------------------------------------------------------------------------
 balloon_poll:
@@ -646,6 +651,32 @@ balloon_poll:
     la      t0, palloc_busy
     lw      t0, 0(t0)                   # interrupted hart 0 inside palloc? then leave the free
     bnez    t0, bp_done                 # list alone and try again next tick
+    # Answer deflate-on-OOM requests of harts 1..n-1: each is waiting for a page.
+    la      t0, params
+    lw      a4, 28(t0)                  # a4 = number of harts
+    li      a3, 1                       # a3 = the hart looked at
+bp_serve:
+    bgeu    a3, a4, bp_served
+    slli    t6, a3, 2                   # t6 = 4 * hart: offset in the per-hart words
+    la      t0, oom_ticket
+    add     t0, t0, t6
+    lw      a5, 0(t0)                   # a5 = that hart's latest request number
+    la      t0, oom_served
+    add     t0, t0, t6
+    lw      t1, 0(t0)
+    beq     a5, t1, bp_serve_next       # nothing new from it
+    call    bto_take                    # a0 = a page taken out of the balloon, or 0
+    la      t0, oom_page
+    add     t0, t0, t6
+    sw      a0, 0(t0)                   # first the answer ...
+    fence   w, w                        # (on real hardware: make it visible before the next store)
+    la      t0, oom_served
+    add     t0, t0, t6
+    sw      a5, 0(t0)                   # ... then "request a5 answered"
+bp_serve_next:
+    addi    a3, a3, 1
+    j       bp_serve
+bp_served:
     li      t3, BALLOON_BASE
     lw      a2, 4(t3)                   # a2 = TARGET (MMIO exit)
     li      t0, BALLOON_MAX
@@ -723,16 +754,29 @@ bp_done:
     ret
 
 # --------------------------------------------------------------------------------------------
-# balloon_take_one -> a0 = page address, or 0 if the balloon is empty. Deflate-on-OOM: called by
-# palloc (palloc_busy raised, so the driver keeps off) when the kernel has no free page. It takes the last page of the
-# balloon, tells the host (a deflate of one page), and hands the page to the caller instead of
-# failing. The host sees the balloon shrink below its target; the next poll may inflate again
-# once the guest has freed memory. Uses t0..t2, a0..a2.
+# balloon_take_one(a0 = hart id) -> a0 = page address, or 0 if the balloon is empty.
+# Deflate-on-OOM: called by palloc (palloc_busy raised) when the hart has no free page. It takes
+# the last page of the balloon, tells the host (a deflate of one page), and hands the page to the
+# caller instead of failing. The host sees the balloon shrink below its target; the next poll may
+# inflate again once the guest has freed memory.
+#
+# The balloon is hart 0's: its driver edits balloon_count, balloon_pages and the device's batch
+# registers from hart 0's timer interrupt. Without atomics (RV32IM has no A extension) two harts
+# must not both edit them, so:
+#   - hart 0 takes the page itself (its driver cannot run meanwhile: palloc_busy[0] is up);
+#   - any other hart posts a request and sleeps until hart 0's next poll answers it. Every word
+#     of the exchange has a single writer, which is all the synchronization it needs:
+#       oom_ticket[h]  written by hart h:  the number of its latest request
+#       oom_page[h]    written by hart 0:  the page it took for hart h (0: the balloon was empty)
+#       oom_served[h]  written by hart 0:  the number of the latest request it answered
+# Uses t0..t2, a0..a2.
 # --------------------------------------------------------------------------------------------
 balloon_take_one:
     la      t0, params
     lw      t0, 32(t0)
     beqz    t0, bto_none                # no balloon driver in this guest
+    bnez    a0, bto_ask_hart0
+bto_take:                               # hart 0 only (palloc on hart 0, or the driver answering a request)
     la      t0, balloon_count
     lw      t1, 0(t0)
     beqz    t1, bto_none
@@ -750,6 +794,29 @@ balloon_take_one:
     sw      t1, 8(a1)                   # ACTUAL
     lw      a0, 0(t2)
     slli    a0, a0, 12                  # page number -> address
+    ret
+bto_ask_hart0:                          # hart a0 != 0: ask hart 0 and wait
+    la      t0, balloon_count
+    lw      t1, 0(t0)                   # (hart 0's word: only a hint here)
+    beqz    t1, bto_none                # an empty balloon: no page will come, do not wait
+    slli    t2, a0, 2                   # t2 = 4 * hart
+    la      t0, oom_ticket
+    add     t0, t0, t2
+    lw      t1, 0(t0)
+    addi    t1, t1, 1                   # t1 = the number of this request
+    sw      t1, 0(t0)                   # post it
+    la      a1, oom_served
+    add     a1, a1, t2
+bto_wait:
+    lw      a2, 0(a1)
+    beq     a2, t1, bto_answered
+    wfi                                 # sleep to this hart's next timer tick; hart 0 answers in its own
+    j       bto_wait
+bto_answered:
+    fence   r, r                        # (on real hardware: read the answer only after seeing it was given)
+    la      a0, oom_page
+    add     a0, a0, t2
+    lw      a0, 0(a0)                   # the page, or 0 if the balloon had emptied meanwhile
     ret
 bto_none:
     li      a0, 0
@@ -782,6 +849,9 @@ stacks:     .zero STACK_SIZE * MAX_HARTS
 io_buffer:  .zero 512
 palloc_busy: .zero 4 * MAX_HARTS        # 1 while a hart is inside palloc
 balloon_count: .zero 4                  # pages the balloon driver holds
+oom_ticket: .zero 4 * MAX_HARTS         # deflate-on-OOM requests of harts 1..n-1 (see balloon_take_one)
+oom_served: .zero 4 * MAX_HARTS
+oom_page:   .zero 4 * MAX_HARTS
 balloon_pages: .zero 4 * BALLOON_MAX    # their page numbers
     .balign 4096
 heap_start:

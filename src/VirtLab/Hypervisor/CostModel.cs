@@ -30,6 +30,14 @@ public sealed record CostModel
     public ulong GuestPageFaultCycles { get; init; } = 2_500;
 
     /// <summary>
+    /// Handler work of a touch fault: the guest touched a page the active-memory sampler had hidden;
+    /// the hypervisor notes it and restores the mapping (no frame to find, nothing to zero). Paid on
+    /// top of <see cref="VmExitCycles"/>. An estimate, not a published figure: a fifth of
+    /// <see cref="GuestPageFaultCycles"/>, most of which is zeroing 4 KiB.
+    /// </summary>
+    public ulong TouchFaultCycles { get; init; } = 500;
+
+    /// <summary>
     /// Extra stall of a swap-in fault: reading 4 KiB back from the host's swap device. An SSD read
     /// is about 100 µs, 300,000 cycles at 3 GHz (a disk seek would be 10-100x more). Published cycles,
     /// like the other costs, so it is about 3 simulated ms at VirtLab's default time scale.

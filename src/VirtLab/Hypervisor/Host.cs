@@ -108,7 +108,44 @@ public sealed class Host
         int highFrames = (int)Math.Ceiling(t.High * available);
         var running = _vms.Where(v => !v.IsStopped).Cast<IReclaimableVm>().ToList();
         policy.Reclaim(ReclamationState, ReclamationState == ReclamationState.High ? 0 : Math.Max(0, highFrames - free), Math.Max(0, free - highFrames), running, _swapRandom);
+        BlockInLowState();
     }
+
+    /// <summary>
+    /// ESX's last resort short of failing faults: in the low state, VMs holding more frames than
+    /// their allocation target stop running (so they cannot fault in more) while host swapping
+    /// frees memory. They stay blocked until the host leaves the low state.
+    /// </summary>
+    private void BlockInLowState()
+    {
+        foreach (var vm in _vms)
+        {
+            if (vm.IsStopped) continue;
+            if (ReclamationState != ReclamationState.Low) vm.IsMemoryBlocked = false;
+            else if (!vm.IsMemoryBlocked && vm.Memory.MappedPages > vm.TargetPages) { vm.IsMemoryBlocked = true; vm.MemoryBlocks++; }
+        }
+    }
+
+    private ulong _nextActiveSample;
+
+    /// <summary>
+    /// Once per <see cref="ActiveMemorySampling.PeriodMilliseconds"/>: each VM's active-memory
+    /// estimator ends its period and watches a new sample (by default only while the host is overcommitted).
+    /// </summary>
+    private void SampleActiveMemoryIfDue(ulong now)
+    {
+        if (now < _nextActiveSample) return;
+        _nextActiveSample = now + Math.Max(1, (ulong)(Config.ActiveMemorySampling.PeriodMilliseconds * Config.CyclesPerMillisecond));
+        bool sample = !Config.ActiveMemorySampling.OnlyWhenOvercommitted || OvercommitRatio > 1;
+        foreach (var vm in _vms)
+        {
+            if (vm.IsStopped) continue;
+            if (sample) vm.ActiveMemory.Advance();
+            else vm.ActiveMemory.Stop();   // the host fits in RAM again: no more touch faults
+        }
+    }
+
+    private static bool IsMemoryBlocked(ISchedulable e) => e is Vcpu v && v.Vm.IsMemoryBlocked;
 
     /// <summary>Frames available to VMs: host RAM minus what the hypervisor or host OS keeps.</summary>
     public int GuestAvailablePages => Ram.FrameCount - ReservedPages;
@@ -164,15 +201,18 @@ public sealed class Host
 
     /// <summary>
     /// A guest page fault found no free frame. With <see cref="HostConfig.SwapOnDemand"/>, page out
-    /// one random page of a random other VM that is above its min (never of the faulting VM, whose
-    /// hart is executing right now). Returns true if a frame was freed.
+    /// one random page of another VM that is above its min, the one the reclamation policy chooses
+    /// (never of the faulting VM, whose hart is executing right now). Returns true if a frame was freed.
     /// </summary>
     internal bool OnHostOutOfFrames(GuestMemory faulting)
     {
         if (!Config.SwapOnDemand || SwapArea is not { HasRoom: true }) return false;
         var victims = _vms.Where(v => !v.IsStopped && v.Memory != faulting && v.Memory.MappedPages > v.Config.MinPages).ToList();
         if (victims.Count == 0) return false;
-        var vm = victims[_swapRandom.Next(victims.Count)];
+        // The policy picks the VM (the default one: lowest shares per page); without one, a random VM.
+        var vm = Config.ReclamationPolicy is { } policy
+            ? (VirtualMachine)policy.ChooseVictim(victims, _swapRandom)
+            : victims[_swapRandom.Next(victims.Count)];
         return vm.Memory.SwapOutRandom(1, _swapRandom, vm.Config.MinPages) == 1;
     }
 
@@ -200,7 +240,9 @@ public sealed class Host
         }
         ulong now = _stepStart, dt = _stepCycles;
         Now = now;
+        SampleActiveMemoryIfDue(now);
         ReclaimIfDue(now);
+        foreach (var vm in _vms) if (vm.IsMemoryBlocked) vm.MemoryBlockedCycles += dt;
 
         foreach (var e in _entities)
             if (e.State == RunState.Waiting && e.WakeIfDue(now)) Scheduler.OnWake(e, now);
@@ -212,7 +254,7 @@ public sealed class Host
         foreach (var t in _threads)
         {
             if (t.Current is not { } cur) continue;
-            if (cur.State != RunState.Runnable || cur.Sched.CoStopped || Scheduler.ShouldPreempt(t, cur, waiting, now))
+            if (cur.State != RunState.Runnable || cur.Sched.CoStopped || IsMemoryBlocked(cur) || Scheduler.ShouldPreempt(t, cur, waiting, now))
                 Deschedule(t, now);
         }
         foreach (int i in _placementOrder)
@@ -270,7 +312,7 @@ public sealed class Host
     {
         var list = new List<ISchedulable>();
         foreach (var e in _entities)
-            if (e.State == RunState.Runnable && e.Sched.Thread < 0 && !e.Sched.CoStopped) list.Add(e);
+            if (e.State == RunState.Runnable && e.Sched.Thread < 0 && !e.Sched.CoStopped && !IsMemoryBlocked(e)) list.Add(e);
         return list;
     }
 

@@ -84,6 +84,14 @@ public sealed record HostConfig
     public double ReclamationPeriodMilliseconds { get; init; } = 1;
     /// <summary>The reclamation policy (default: <see cref="SharesReclamationPolicy"/> with ballooning and swapping). Null: never reclaim.</summary>
     public IReclamationPolicy? ReclamationPolicy { get; init; } = new SharesReclamationPolicy();
+    /// <summary>
+    /// The idle memory tax rate tau, 0 &lt;= tau &lt; 1 (ESX default 0.75). The reclamation policy
+    /// charges an idle page k = 1 / (1 - tau) times an active one when it decides which VM gives
+    /// memory: tau = 0 is pure shares, tau = 0.75 makes an idle page cost 4 active ones.
+    /// </summary>
+    public double IdleMemoryTax { get; init; } = 0.75;
+    /// <summary>How the hypervisor samples each VM's active memory (sample size, period, averages).</summary>
+    public ActiveMemorySampling ActiveMemorySampling { get; init; } = new();
     /// <summary>Host OS processes competing for CPU on a Type 2 host.</summary>
     public IReadOnlyList<BackgroundProcess> BackgroundProcesses { get; init; } = DefaultBackground;
     /// <summary>
@@ -134,6 +142,12 @@ public sealed record HostConfig
         foreach (var p in BackgroundProcesses)
             if (p.Utilization is < 0 or > 1 || p.MeanBurstMilliseconds <= 0)
                 throw new ConfigurationException($"background[{p.Name}]", "utilization must be in [0, 1] and the burst positive");
+        if (!(IdleMemoryTax >= 0 && IdleMemoryTax < 1)) throw new ConfigurationException("idle-memory-tax", $"{IdleMemoryTax} is not in [0, 1): tau = 1 would make an idle page cost infinitely many active ones");
+        var sampling = ActiveMemorySampling;
+        if (sampling.SamplePages < 1) throw new ConfigurationException("active-memory.sample-pages", $"{sampling.SamplePages} must be at least 1");
+        if (!(sampling.PeriodMilliseconds > 0)) throw new ConfigurationException("active-memory.period-ms", $"{sampling.PeriodMilliseconds} must be positive");
+        if (!(sampling.FastGain is > 0 and <= 1)) throw new ConfigurationException("active-memory.fast-gain", $"{sampling.FastGain} is not in (0, 1]");
+        if (!(sampling.SlowGain is > 0 and <= 1)) throw new ConfigurationException("active-memory.slow-gain", $"{sampling.SlowGain} is not in (0, 1]");
         if (Credit.SliceMilliseconds <= 0 || Credit.TickMilliseconds <= 0) throw new ConfigurationException("credit", "slice and tick must be positive");
     }
 }

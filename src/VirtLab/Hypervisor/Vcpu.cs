@@ -314,7 +314,8 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         for (int i = 0; i < 64; i++, pc += 4)
         {
             uint off = pc - space.RamBase;
-            if (off >= space.RamSize || !space.IsMapped((int)(off >> PhysicalMemory.PageShift)) || !space.TryFetch(pc, out uint w)) break;
+            if (off >= space.RamSize || !space.IsMapped((int)(off >> PhysicalMemory.PageShift))) break;
+            uint w = Vm.Memory.PeekWord(pc);   // a look, not a guest touch: the page may be hidden by the active-memory sampler
             uint opcode = w & 0x7F, f3 = (w >> 12) & 7, f7 = w >> 25;
             int rd = (int)((w >> 7) & 31), rs1 = (int)((w >> 15) & 31), rs2 = (int)((w >> 20) & 31);
             int immI = (int)w >> 20;

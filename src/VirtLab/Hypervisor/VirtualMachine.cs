@@ -29,6 +29,7 @@ public sealed class VirtualMachine : IReclaimableVm
         {
             FaultObserver = OnGuestPageFault,
             SwapInObserver = OnSwapIn,
+            TouchObserver = OnTouchFault,
             OnHostOutOfFrames = host.OnHostOutOfFrames,
             Sharing = host.Sharing,
         };
@@ -62,6 +63,8 @@ public sealed class VirtualMachine : IReclaimableVm
             WriteGuestWord(p + GuestKernel.ParamBalloonDriver, config.BalloonDriver ? 1u : 0u);
         }
         _progressAddress = image.TryGetSymbol("progress", out uint prog) ? prog : 0;
+        ActiveMemory = new ActiveMemoryEstimator(Memory, host.Config.ActiveMemorySampling, new Random(host.Config.Seed * 7919 + id));
+        TargetPages = config.MemoryPages;
         for (int i = 0; i < config.Vcpus; i++) _vcpus.Add(new Vcpu(this, i, image.Entry));
     }
 
@@ -76,6 +79,24 @@ public sealed class VirtualMachine : IReclaimableVm
     /// <summary>The VM's balloon device: the host sets its target, the guest's driver answers through it.</summary>
     public BalloonDevice Balloon { get; } = new();
 
+    /// <summary>The hypervisor's estimate of how much of this VM's memory is in active use (sampled, see <see cref="ActiveMemoryEstimator"/>).</summary>
+    public ActiveMemoryEstimator ActiveMemory { get; }
+
+    /// <summary>
+    /// Frames the reclamation policy wants this VM to hold at most (its configured size when the
+    /// host is not reclaiming). In the low state a VM above it is blocked (<see cref="IsMemoryBlocked"/>).
+    /// </summary>
+    public int TargetPages { get; set; }
+
+    /// <summary>True while the host, in the low free-memory state, keeps this VM's vCPUs off the CPUs because it holds more than <see cref="TargetPages"/>.</summary>
+    public bool IsMemoryBlocked { get; internal set; }
+
+    /// <summary>Simulated cycles this VM spent blocked by the low state, and how many times it was blocked.</summary>
+    public ulong MemoryBlockedCycles { get; internal set; }
+    public int MemoryBlocks { get; internal set; }
+
+    int IReclaimableVm.ActivePages => ActiveMemory.ActivePages;
+    double IReclaimableVm.IdleMemoryTax => Host.Config.IdleMemoryTax;
     int IReclaimableVm.MaxPages => Config.MemoryPages;
     int IReclaimableVm.MinPages => Config.MinPages;
     int IReclaimableVm.Shares => Config.Shares;
@@ -144,7 +165,7 @@ public sealed class VirtualMachine : IReclaimableVm
     {
         var gpa = new GuestPhysicalAddress(address);
         if ((uint)gpa.PageIndex >= (uint)Memory.Pages || (address & 3) != 0) return 0;
-        return Memory.PeekWord(address);
+        return Memory.PeekWord(address);   // a peek: neither a fault nor a guest touch for the active-memory sampler
     }
 
     private void WriteGuestWord(uint address, uint value) => Memory.Space.TryWrite(address, 4, value);
@@ -159,6 +180,9 @@ public sealed class VirtualMachine : IReclaimableVm
 
     private void OnGuestPageFault(int page, MemoryAccess access) =>
         Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.GuestPageFaultCycles);
+
+    private void OnTouchFault(int page) =>
+        Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.TouchFaultCycles);
 
     private void OnSwapIn(int page)
     {
@@ -221,6 +245,8 @@ public sealed class VirtualMachine : IReclaimableVm
         Crashed = crashed;
         _finalProgress = Enumerable.Range(0, _vcpus.Count).Select(ProgressOf).ToArray();
         foreach (var v in _vcpus) { v.Stop(); v.Hart.StopRequested = true; }
+        ActiveMemory.Stop();
+        IsMemoryBlocked = false;
         Memory.ReleaseAll();
         Host.OnVmStopped(this);
     }

@@ -26,6 +26,15 @@ public sealed unsafe class AddressSpace
     /// invalidate decoded code or notify a watcher.
     /// </summary>
     internal const uint FastWrite = 4;
+    /// <summary>
+    /// Page map entry bit: the page has a frame, but its rights are hidden (kept in the bits above,
+    /// see <see cref="HiddenRightsShift"/>), so the next access faults to the
+    /// <see cref="PageFaultHandler"/> as if the page were not present. That is how a hypervisor
+    /// notices that a guest touched a page without hardware accessed bits (see <see cref="Hide"/>).
+    /// </summary>
+    internal const uint Hidden = 8;
+    private const int HiddenRightsShift = 4;
+    private const uint Rights = Readable | Writable | FastWrite;
     internal const uint FrameMask = ~PhysicalMemory.PageOffsetMask;
 
     /// <summary>A mapped device window.</summary>
@@ -95,8 +104,39 @@ public sealed unsafe class AddressSpace
         AfterMappingChange(page);
     }
 
-    /// <summary>True when the page has a frame behind it.</summary>
-    public bool IsMapped(int page) => (_pageMap[page] & Readable) != 0;
+    /// <summary>True when the page has a frame behind it (even one hidden by <see cref="Hide"/>).</summary>
+    public bool IsMapped(int page) => (_pageMap[page] & (Readable | Hidden)) != 0;
+
+    /// <summary>True when the page can be read without a fault: it has a frame and it is not hidden.</summary>
+    public bool IsPresent(int page) => (_pageMap[page] & Readable) != 0;
+
+    /// <summary>True while the page's mapping is hidden by <see cref="Hide"/>.</summary>
+    public bool IsHidden(int page) => (_pageMap[page] & Hidden) != 0;
+
+    /// <summary>
+    /// Hides a mapped page's rights while keeping its frame: the next load, store or fetch of the
+    /// page faults to the <see cref="PageFaultHandler"/>, which can note the touch and call
+    /// <see cref="Reveal"/>. Nothing else changes: the frame and its bytes stay where they are.
+    /// (Hardware with accessed bits in its second-stage tables does this bookkeeping for free; the
+    /// trap is what a hypervisor pays without them.) Does nothing to a page without a frame.
+    /// </summary>
+    public void Hide(int page)
+    {
+        uint e = _pageMap[page];
+        if ((e & Readable) == 0) return;
+        _pageMap[page] = (e & FrameMask) | Hidden | ((e & Rights) << HiddenRightsShift);
+    }
+
+    /// <summary>Gives a hidden page its rights back (see <see cref="Hide"/>). Does nothing to a page that is not hidden.</summary>
+    public void Reveal(int page)
+    {
+        uint e = _pageMap[page];
+        if ((e & Hidden) == 0) return;
+        uint rights = (e >> HiddenRightsShift) & Rights;
+        // While hidden the page may have become watched: such stores must stay off the fast path.
+        if (_watchedPages.Contains(page) || Code.HasCode(page)) rights &= ~FastWrite;
+        _pageMap[page] = (e & FrameMask) | rights;
+    }
 
     /// <summary>True when the page may be written without a fault.</summary>
     public bool IsWritable(int page) => (_pageMap[page] & Writable) != 0;

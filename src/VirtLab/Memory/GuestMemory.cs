@@ -55,6 +55,10 @@ public sealed class GuestMemory
     private readonly PageState[] _state;
     private readonly int[] _swapSlot;
     private readonly List<BalloonRejection> _rejections = new();
+    private readonly TouchWatch[] _watch;
+
+    // A page in an active-memory sample: watched from WatchForTouch until StopWatching.
+    private enum TouchWatch : byte { None, Untouched, Touched }
 
     /// <summary>Creates the memory of VM <paramref name="owner"/> with <paramref name="pages"/> guest pages at 0x80000000; nothing is mapped yet.</summary>
     /// <param name="frames">The host's frame allocator.</param>
@@ -68,6 +72,7 @@ public sealed class GuestMemory
         Swap = swap;
         _state = new PageState[pages];
         _swapSlot = new int[pages];
+        _watch = new TouchWatch[pages];
         Array.Fill(_swapSlot, -1);
         Space = new AddressSpace(frames.Memory, GuestPhysicalAddress.RamBase, pages) { PageFaultHandler = OnGuestPageFault };
     }
@@ -138,6 +143,12 @@ public sealed class GuestMemory
     /// <summary>Called on each fault, after it was served, so the hypervisor can count and charge it as a VM exit.</summary>
     public Action<int, MemoryAccess>? FaultObserver { get; set; }
 
+    /// <summary>Called when the guest touched a page hidden by <see cref="WatchForTouch"/> (a cheap fault: no frame to find), so the hypervisor can charge the exit.</summary>
+    public Action<int>? TouchObserver { get; set; }
+
+    /// <summary>Faults taken only because a page was hidden to notice a touch (see <see cref="WatchForTouch"/>).</summary>
+    public long TouchFaults { get; private set; }
+
     /// <summary>Called after a page was swapped back in on a guest touch, so the hypervisor can stall the vCPU.</summary>
     public Action<int>? SwapInObserver { get; set; }
 
@@ -172,25 +183,22 @@ public sealed class GuestMemory
         return n;
     }
 
-    /// <summary>
-    /// Reads a word of guest RAM as the hypervisor sees it, without a fault and without bringing
-    /// anything back: from the frame if the page has one, from its swap slot if it is swapped out
-    /// (a monitor must not change what it measures), and 0 for an untouched or ballooned page.
-    /// <paramref name="address"/> is a guest-physical address, word-aligned, inside this VM's RAM.
-    /// </summary>
-    public uint PeekWord(uint address)
-    {
-        int page = (int)((address - GuestPhysicalAddress.RamBase) >> PhysicalMemory.PageShift);
-        int offset = (int)(address & PhysicalMemory.PageOffsetMask);
-        if (Space.IsMapped(page)) return BitConverter.ToUInt32(_frames.Memory.Frame(Space.FrameOf(page)).Slice(offset, 4));
-        return _state[page] == PageState.Swapped ? Swap!.PeekWord(_swapSlot[page], offset) : 0;
-    }
-
     /// <summary>The swap slot holding page <paramref name="page"/>, or -1.</summary>
     public int SwapSlotOf(int page) => _swapSlot[page];
 
     private bool OnGuestPageFault(int page, MemoryAccess access)
     {
+        // Any fault on a watched page means the guest touched it in this sampling period.
+        if (_watch[page] == TouchWatch.Untouched) { _watch[page] = TouchWatch.Touched; WatchedPagesTouched++; }
+        if (Space.IsHidden(page))
+        {
+            // The page was hidden only so that this touch would be noticed: give its rights back.
+            Space.Reveal(page);
+            TouchFaults++;
+            TouchObserver?.Invoke(page);
+            if (access != MemoryAccess.Write || Space.IsWritable(page)) return true;
+            // A write to a shared (read-only) page: go on to copy-on-write below.
+        }
         if (Space.IsMapped(page))
         {
             if (_state[page] != PageState.Shared || access != MemoryAccess.Write) return false;
@@ -251,7 +259,7 @@ public sealed class GuestMemory
     internal void ShareInto(int page, int frame)
     {
         _frames.Release(Space.FrameOf(page), Owner);
-        Space.Map(page, frame, writable: false);
+        MapFrame(page, frame, writable: false);
         MappedPages--;
         SharedPages++;
         _state[page] = PageState.Shared;
@@ -262,7 +270,7 @@ public sealed class GuestMemory
     {
         int frame = Space.FrameOf(page);
         _frames.Transfer(frame, Owner, FrameAllocator.SharedOwner);
-        Space.Map(page, frame, writable: false);
+        MapFrame(page, frame, writable: false);
         MappedPages--;
         SharedPages++;
         _state[page] = PageState.Shared;
@@ -289,6 +297,56 @@ public sealed class GuestMemory
         _state[page] = PageState.Untouched;
         _frames.Release(frame, Owner);
         return frame;
+    }
+
+    // ------------------------------------------------------------------ noticing touches
+
+    /// <summary>
+    /// Starts watching page <paramref name="page"/> for a guest touch (for the active-memory
+    /// estimate). A mapped page is hidden (<see cref="AddressSpace.Hide"/>), so the guest's next
+    /// access of it faults to the hypervisor, which notes the touch and maps it back; a page without
+    /// a frame faults on its next touch anyway. Must not be called while a hart is executing.
+    /// </summary>
+    public void WatchForTouch(int page)
+    {
+        _watch[page] = TouchWatch.Untouched;
+        Space.Hide(page);
+    }
+
+    /// <summary>Watched pages the guest has touched so far (the running count of the current sample).</summary>
+    public int WatchedPagesTouched { get; private set; }
+
+    /// <summary>Stops watching <paramref name="page"/> and returns true if the guest touched it since <see cref="WatchForTouch"/>.</summary>
+    public bool StopWatching(int page)
+    {
+        bool touched = _watch[page] == TouchWatch.Touched;
+        if (touched) WatchedPagesTouched--;
+        _watch[page] = TouchWatch.None;
+        Space.Reveal(page);
+        return touched;
+    }
+
+    // The host re-maps a page (sharing, deflate): a page still waiting for its touch is hidden
+    // again, or the guest's next access would go unnoticed.
+    private void MapFrame(int page, int frame, bool writable)
+    {
+        Space.Map(page, frame, writable);
+        if (_watch[page] == TouchWatch.Untouched) Space.Hide(page);
+    }
+
+    /// <summary>
+    /// Reads the 32-bit word at guest-physical <paramref name="address"/> as the host, without a fault
+    /// and without counting as a guest touch: a swapped-out page is read in the swap area; 0 if the
+    /// page holds nothing (never touched, ballooned) or the address is not RAM.
+    /// </summary>
+    public uint PeekWord(uint address)
+    {
+        uint off = address - GuestPhysicalAddress.RamBase;
+        if (off >= (uint)Pages * PhysicalMemory.PageSize || (off & PhysicalMemory.PageOffsetMask) > PhysicalMemory.PageSize - 4) return 0;
+        int page = (int)(off >> PhysicalMemory.PageShift), frame = FrameOf(page);
+        if (_state[page] == PageState.Swapped) return Swap!.PeekWord(_swapSlot[page], (int)(off & PhysicalMemory.PageOffsetMask));
+        if (frame < 0) return 0;
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_frames.Memory.Frame(frame)[(int)(off & PhysicalMemory.PageOffsetMask)..]);
     }
 
     // ------------------------------------------------------------------ host swapping
@@ -386,6 +444,9 @@ public sealed class GuestMemory
                     break;
             }
             _state[page] = PageState.Ballooned;
+            // The driver touched the page only to give it away (our guest links free pages through
+            // their first word): by the guest's own report it is not in use, so it is not active.
+            if (_watch[page] == TouchWatch.Touched) { _watch[page] = TouchWatch.Untouched; WatchedPagesTouched--; }
             BalloonedPages++;
             InflatedTotal++;
             accepted++;
@@ -410,7 +471,7 @@ public sealed class GuestMemory
             accepted++;
             int frame = _frames.Allocate(Owner);
             if (frame < 0) { _state[page] = PageState.Untouched; continue; }
-            Space.Map(page, frame, writable: true);
+            MapFrame(page, frame, writable: true);
             MappedPages++;
             _state[page] = PageState.Mapped;
         }

@@ -48,12 +48,9 @@ public sealed class HostSwapArea
         Free(slot);
     }
 
-    /// <summary>Reads the 32-bit word at byte <paramref name="offset"/> of the page in slot <paramref name="slot"/>, leaving it in the slot.</summary>
-    public uint PeekWord(int slot, int offset)
-    {
-        var bytes = _slots[slot] ?? throw new InvalidOperationException($"swap slot {slot} is empty");
-        return BitConverter.ToUInt32(bytes, offset);
-    }
+    /// <summary>Reads the 32-bit word at byte <paramref name="offset"/> of slot <paramref name="slot"/> without freeing it (the host inspecting a swapped-out page).</summary>
+    public uint PeekWord(int slot, int offset) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian((_slots[slot] ?? throw new InvalidOperationException($"swap slot {slot} is empty")).AsSpan(offset, 4));
 
     /// <summary>Frees a slot without reading it (the page was ballooned or its VM stopped).</summary>
     public void Free(int slot)

@@ -59,6 +59,15 @@ public interface IReclaimableVm
     BalloonDevice Balloon { get; }
     /// <summary>True if the guest runs a balloon driver that answers.</summary>
     bool HasBalloonDriver { get; }
+    /// <summary>The hypervisor's sampled estimate of the guest pages in active use (<see cref="ActiveMemoryEstimator"/>).</summary>
+    int ActivePages { get; }
+    /// <summary>The idle memory tax rate tau this VM pays (0 &lt;= tau &lt; 1).</summary>
+    double IdleMemoryTax { get; }
+    /// <summary>
+    /// Frames the policy wants the VM to hold at most (its allocation target). The policy sets it;
+    /// the host blocks a VM above it while in the low state. <see cref="MaxPages"/> means "no limit".
+    /// </summary>
+    int TargetPages { get; set; }
 }
 
 /// <summary>
@@ -68,22 +77,42 @@ public interface IReclaimableVm
 /// </summary>
 public interface IReclamationPolicy
 {
-    /// <summary>Decides balloon targets and swap-outs for this period.</summary>
+    /// <summary>Decides balloon targets, allocation targets and swap-outs for this period.</summary>
     /// <param name="state">The host's free-memory state.</param>
     /// <param name="pagesWanted">Frames to free to get back to the high threshold (0 in the high state).</param>
     /// <param name="surplusPages">Frames free above the high threshold (to let balloons down in the high state).</param>
     /// <param name="vms">The running VMs.</param>
     /// <param name="random">The host's seeded random source (for random victims).</param>
     void Reclaim(ReclamationState state, int pagesWanted, int surplusPages, IReadOnlyList<IReclaimableVm> vms, Random random);
+
+    /// <summary>
+    /// A guest fault found no free frame: which of <paramref name="candidates"/> (never empty) gives
+    /// one page right now? By default a random one.
+    /// </summary>
+    IReclaimableVm ChooseVictim(IReadOnlyList<IReclaimableVm> candidates, Random random) => candidates[random.Next(candidates.Count)];
 }
 
 /// <summary>
-/// The default policy, after ESX: VMs with fewer shares per page they hold (S / P) give more, never
-/// below their min. In the soft state it raises balloon targets, split in proportion to P / S; in the
-/// hard and low states (or for VMs without a balloon driver, or with ballooning off) it swaps out
-/// random pages of the VM with the lowest S / P. In the high state with free memory to spare, balloon targets are lowered
-/// so that guests get their memory back. <see cref="UseBallooning"/> and <see cref="UseSwapping"/>
-/// switch the two mechanisms on and off (the "ballooning" experiment compares the four combinations).
+/// The default policy, after ESX: memory is taken from the VM with the fewest shares per page it
+/// holds, counting idle pages dearer (the <i>idle memory tax</i>). A VM's shares-per-page ratio is
+/// <code>rho = S / (P * (f + k * (1 - f))),   k = 1 / (1 - tau)</code>
+/// with S its shares, P the frames it holds, f the fraction of them in active use (the sampled
+/// estimate, <see cref="IReclaimableVm.ActivePages"/> / P, at most 1) and tau its tax rate. With
+/// tau = 0, k = 1 and rho = S / P: pure proportional shares. With tau = 0.75, k = 4: an idle page
+/// costs as much as four active ones, so an idle VM's rho is low and it gives first.
+/// <para>
+/// When the host must free pages, they are taken one at a time from the VM with the lowest rho,
+/// recomputed as its P shrinks (min-funding revocation), never below a VM's min outside the low
+/// state. That decides each VM's share of the request and its allocation target
+/// (<see cref="IReclaimableVm.TargetPages"/>). In the soft state each VM's share goes to its balloon
+/// target; in the hard and low states (or for VMs without an answering balloon driver, or with
+/// ballooning off) random pages are also swapped out, lowest rho first, and in the low state the
+/// host blocks VMs above their target. Without host swapping targets cannot be enforced, so the
+/// request is instead split over every balloon in proportion to 1 / rho. In the high state, free
+/// memory above the high threshold lets balloons down, evenly. <see cref="UseBallooning"/> and
+/// <see cref="UseSwapping"/> switch the two mechanisms on and off (the "ballooning" experiment
+/// compares the four combinations).
+/// </para>
 /// </summary>
 public sealed class SharesReclamationPolicy : IReclamationPolicy
 {
@@ -101,6 +130,23 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
 
     private readonly Dictionary<GuestMemory, (int Ballooned, int Stuck)> _progress = new();
 
+    /// <summary>
+    /// The shares-per-page ratio rho = S / (P * (f + k * (1 - f))), k = 1 / (1 - tau), of a VM with
+    /// <paramref name="shares"/> shares holding <paramref name="pages"/> frames of which the fraction
+    /// <paramref name="activeFraction"/> is in use. Infinite for a VM that holds nothing.
+    /// </summary>
+    public static double SharesPerPage(int shares, int pages, double activeFraction, double tau)
+    {
+        if (pages <= 0) return double.PositiveInfinity;
+        double f = Math.Clamp(activeFraction, 0, 1);
+        double k = 1 / (1 - tau);
+        return shares / (pages * (f + k * (1 - f)));
+    }
+
+    /// <summary>rho of <paramref name="v"/> if it held <paramref name="pages"/> frames (its active pages stay what was sampled).</summary>
+    public static double SharesPerPage(IReclaimableVm v, int pages) =>
+        SharesPerPage(v.Shares, pages, pages <= 0 ? 1 : (double)v.ActivePages / pages, v.IdleMemoryTax);
+
     /// <summary>True if the VM's balloon has lagged its target for <see cref="UnresponsivePeriods"/> periods without moving.</summary>
     public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= UnresponsivePeriods;
 
@@ -117,45 +163,93 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     /// <summary>How many times a VM's balloon driver was judged not answering.</summary>
     public int UnresponsiveDetections { get; private set; }
 
+    /// <summary>On-demand swapping takes its page from the VM with the lowest rho.</summary>
+    public IReclaimableVm ChooseVictim(IReadOnlyList<IReclaimableVm> candidates, Random random) =>
+        candidates.MinBy(v => SharesPerPage(v, v.Memory.MappedPages))!;
+
+    /// <summary>
+    /// Min-funding revocation: <paramref name="pages"/> frames are taken one at a time from the VM
+    /// whose rho is lowest at what it would still hold, never below <paramref name="floors"/>.
+    /// Returns how many each VM gives (fewer in total if every VM is at its floor).
+    /// </summary>
+    public static int[] Revoke(IReadOnlyList<IReclaimableVm> vms, int pages, IReadOnlyList<int> floors)
+    {
+        var take = new int[vms.Count];
+        for (int n = 0; n < pages; n++)
+        {
+            int victim = -1;
+            double lowest = double.PositiveInfinity;
+            for (int i = 0; i < vms.Count; i++)
+            {
+                int held = vms[i].Memory.MappedPages - take[i];
+                if (held <= floors[i]) continue;
+                double rho = SharesPerPage(vms[i], held);
+                if (rho < lowest) { lowest = rho; victim = i; }
+            }
+            if (victim < 0) break;
+            take[victim]++;
+        }
+        return take;
+    }
+
     public void Reclaim(ReclamationState state, int pagesWanted, int surplusPages, IReadOnlyList<IReclaimableVm> vms, Random random)
     {
         foreach (var v in vms) Observe(v);
         if (state == ReclamationState.High)
         {
-            // Let balloons down, evenly, with what is free above the high threshold.
-            var ballooned = vms.Where(v => v.Balloon.Target > 0).ToList();
-            if (ballooned.Count == 0 || surplusPages <= 0) return;
-            int each = Math.Max(1, surplusPages / ballooned.Count);
-            foreach (var v in ballooned) v.Balloon.Target = (uint)Math.Max(0, (int)v.Balloon.Target - each);
+            foreach (var v in vms) v.TargetPages = v.MaxPages;
+            LetBalloonsDown(surplusPages, vms);
             return;
         }
-        // Ballooning: split the request over the VMs in proportion to pages held per share (P / S),
-        // so a VM with fewer shares per page gives more. Each driver gives what its guest can spare;
-        // an idle guest has touched pages on its free list, a busy one has none, so memory flows
-        // from idle to busy VMs without the host guessing which pages are free.
-        var balloonable = UseBallooning ? vms.Where(v => v.HasBalloonDriver && !IsUnresponsive(v) && v.Memory.MappedPages > v.MinPages).ToList() : [];
-        double weightSum = balloonable.Sum(v => (double)v.Memory.MappedPages / v.Shares);
-        foreach (var v in balloonable)
+        var floors = vms.Select(v => state == ReclamationState.Low ? 0 : v.MinPages).ToList();
+        var take = Revoke(vms, pagesWanted, floors);
+        // Allocation targets: what each VM should hold after giving its share. With host swapping
+        // the policy can enforce them: a VM whose balloon cannot give its share (its guest has no
+        // free pages) is swapped in the hard state and blocked in the low state, and the other VMs
+        // keep what their shares entitle them to. Without host swapping nothing can enforce them
+        // (a blocked VM's driver cannot even run), so the policy sets none and asks every driver.
+        bool enforce = UseSwapping && vms.Any(v => v.Memory.Swap is not null);
+        for (int i = 0; i < vms.Count; i++) vms[i].TargetPages = enforce ? vms[i].Memory.MappedPages - take[i] : vms[i].MaxPages;
+
+        if (UseBallooning)
         {
-            int share = (int)Math.Ceiling(pagesWanted * ((double)v.Memory.MappedPages / v.Shares) / weightSum);
-            int outstanding = Math.Max(0, (int)v.Balloon.Target - v.Memory.BalloonedPages);   // the driver may still be catching up
-            int add = Math.Max(0, share - outstanding);
-            int floor = state == ReclamationState.Low ? 0 : v.MinPages;
-            v.Balloon.Target = (uint)Math.Min(v.MaxPages - floor, (int)v.Balloon.Target + add);
+            var balloonable = Enumerable.Range(0, vms.Count)
+                .Where(i => vms[i].HasBalloonDriver && !IsUnresponsive(vms[i]) && vms[i].Memory.MappedPages > floors[i]).ToList();
+            // Enforcing: each VM is asked for its own share. Not enforcing: the request is split over
+            // every driver in proportion to 1 / rho (with tau = 0 that is P / S), since only the
+            // guests know which of them have pages free.
+            double weightSum = balloonable.Sum(i => 1 / SharesPerPage(vms[i], vms[i].Memory.MappedPages));
+            foreach (int i in balloonable)
+            {
+                var v = vms[i];
+                int share = enforce ? take[i] : (int)Math.Ceiling(pagesWanted / SharesPerPage(v, v.Memory.MappedPages) / weightSum);
+                int outstanding = Math.Max(0, (int)v.Balloon.Target - v.Memory.BalloonedPages);   // the driver may still be catching up
+                int add = Math.Max(0, share - outstanding);
+                v.Balloon.Target = (uint)Math.Min(v.MaxPages - floors[i], (int)v.Balloon.Target + add);
+            }
         }
         // Host swapping: in the hard and low states, or for VMs the balloon cannot reach, random
-        // pages of the VM with the fewest shares per page, never below its min (outside Low).
+        // pages of each VM's share, lowest rho first, within the swap bandwidth.
         if (!UseSwapping) return;
-        int left = pagesWanted, swapBudget = MaxSwapOutsPerPeriod;
-        foreach (var v in vms.OrderBy(v => (double)v.Shares / Math.Max(1, v.Memory.MappedPages + v.Memory.SwappedPages)))
+        int swapBudget = MaxSwapOutsPerPeriod;
+        foreach (int i in Enumerable.Range(0, vms.Count).OrderBy(i => SharesPerPage(vms[i], vms[i].Memory.MappedPages)))
         {
-            if (left <= 0 || swapBudget <= 0) break;
+            if (swapBudget <= 0) break;
+            var v = vms[i];
             bool balloon = UseBallooning && v.HasBalloonDriver && !IsUnresponsive(v);
-            if (balloon && state < ReclamationState.Hard) continue;
-            int floor = state == ReclamationState.Low ? 0 : v.MinPages;
-            int done = v.Memory.SwapOutRandom(Math.Min(left, swapBudget), random, floor);
-            swapBudget -= done;
-            left -= done;
+            if (take[i] == 0 || (balloon && state < ReclamationState.Hard)) continue;
+            swapBudget -= v.Memory.SwapOutRandom(Math.Min(take[i], swapBudget), random, floors[i]);
         }
+    }
+
+    // With free memory above the high threshold, let balloons down evenly. (Not by rho: a VM that
+    // looks idle may be about to wake up, and its deflate-on-OOM can only take pages back one
+    // fault at a time, so every balloon gets its part of the surplus.)
+    private static void LetBalloonsDown(int surplusPages, IReadOnlyList<IReclaimableVm> vms)
+    {
+        var ballooned = vms.Where(v => v.Balloon.Target > 0).ToList();
+        if (ballooned.Count == 0 || surplusPages <= 0) return;
+        int each = Math.Max(1, surplusPages / ballooned.Count);
+        foreach (var v in ballooned) v.Balloon.Target = (uint)Math.Max(0, (int)v.Balloon.Target - each);
     }
 }

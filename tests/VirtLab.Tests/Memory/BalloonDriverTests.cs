@@ -67,6 +67,29 @@ public class BalloonDriverTests
     }
 
     [Fact]
+    public void Deflate_on_oom_on_a_second_vcpu_is_answered_by_hart_0()
+    {
+        var host = new Host(MemHost());
+        var vm = host.CreateVm(new VmConfig { Name = "smp", Vcpus = 2, MemoryPages = 256, TickMilliseconds = 1, Workload = Workload.Phases(40, ticks: 4, startDelayTicks: 5) });
+        host.RunFor(2);                                   // both harts booted and set up their share of the allocator
+        // Use up hart 1's share (as if other kernel users held it): its bump pointer goes to the end.
+        uint hart1 = GuestKernel.Symbol("palloc_state") + 16;
+        Assert.True(vm.Memory.Space.TryWrite(hart1, 4, vm.ReadGuestWord(hart1 + 4)));
+        vm.Balloon.Target = 60;                           // hart 0's driver fills the balloon from hart 0's share
+        host.RunFor(60);
+        Assert.False(vm.IsStopped, vm.StopReason);        // hart 1 did not panic with out-of-memory
+        uint requests = vm.ReadGuestWord(GuestKernel.Symbol("oom_ticket") + 4);
+        Assert.True(requests >= 40, $"hart 1 asked hart 0 for {requests} pages");
+        Assert.Equal(requests, vm.ReadGuestWord(GuestKernel.Symbol("oom_served") + 4));   // every request answered
+        Assert.True(vm.ProgressOf(1) > 0, "hart 1 walked pages it got from the balloon");
+        Assert.True(vm.ProgressOf(0) > 0);
+        Assert.True(vm.Memory.DeflatedTotal >= 40, $"deflated {vm.Memory.DeflatedTotal}");
+        Assert.Equal(0, vm.Memory.RejectedTotal);         // the device's batch registers were never used by two harts at once
+        Assert.Equal((int)vm.Balloon.ReportedActual, vm.Memory.BalloonedPages);
+        Assert.Equal(vm.Memory.MappedPages, FramesOwnedBy(host, vm.Id));
+    }
+
+    [Fact]
     public void Without_the_driver_the_target_is_ignored()
     {
         var host = new Host(MemHost());
