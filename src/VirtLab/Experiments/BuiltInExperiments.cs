@@ -55,8 +55,8 @@ public sealed class Type1VsType2Experiment : IExperiment
             "none" => [],
             _ => throw new ConfigurationException("background", $"'{bg}' is not 'default', 'busy' or 'none'"),
         };
-        // One thread per core and no pipeline stalls on hits: the bare machine runs one instruction per cycle too.
-        var core = new SmtCoreModel { HitStallCycles = 0 };
+        // One thread per core and no pipeline model: the bare machine runs one instruction per cycle too.
+        var core = new SmtCoreModel { Pipelined = false };
         double warmup = Math.Min(20, duration / 5);
 
         var result = new ExperimentResult(Name);
@@ -178,7 +178,7 @@ public sealed class SmtExperiment : IExperiment
     public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
         ["duration-ms"] = "200",
-        ["pairs"] = "cpu+cpu;mem:pages=12+mem:pages=12;mem:pages=40+mem:pages=40;cpu+mem:pages=40",
+        ["pairs"] = "alu+alu;cpu+cpu;mem:pages=12+mem:pages=12;mem:pages=40+mem:pages=40;cpu+mem:pages=40",
         ["cache-kib"] = "256",
     };
 

@@ -320,7 +320,21 @@ public sealed class Host
             var s = _threads[t.SiblingIndex];
             if (s.Usable && s.Current is { } other && !ReferenceEquals(other, e)) sibling = other.Profile;
         }
-        return Config.Core.Ipc(e.Profile, sibling);
+        return CachedIpc(e.Profile, sibling);
+    }
+
+    // Replays are deterministic in the two profiles, so each pair of profile versions is replayed once.
+    private readonly Dictionary<(ExecutionProfile, long, ExecutionProfile?, long), double> _ipcCache = new();
+
+    private double CachedIpc(ExecutionProfile self, ExecutionProfile? sibling)
+    {
+        var key = (self, self.Version, sibling, sibling?.Version ?? 0);
+        if (_ipcCache.TryGetValue(key, out double ipc)) return ipc;
+        if (_ipcCache.Count > 4096) _ipcCache.Clear();   // old versions are never asked for again
+        var (mine, theirs) = Config.Core.Replay(self, sibling);
+        _ipcCache[key] = mine;
+        if (sibling is not null) _ipcCache[(sibling, sibling.Version, self, self.Version)] = theirs;
+        return mine;
     }
 
     /// <summary>Co-stop threshold: a vCPU this far ahead of its slowest runnable sibling is held back.</summary>

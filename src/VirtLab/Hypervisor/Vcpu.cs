@@ -17,9 +17,8 @@ namespace VirtLab.Hypervisor;
 /// </summary>
 public sealed class Vcpu : ITrapSink, ISchedulable
 {
-    /// <summary>Instructions between samples of the guest's pc (to measure its memory behaviour for the SMT model).</summary>
+    /// <summary>Instructions between samples of what the guest executes (for the SMT core model; see <see cref="InstructionSampler"/>).</summary>
     public const int SampleInterval = 509;
-    private const int ProfileWindow = 2048;
     /// <summary>Exceptions in a row without a retired instruction after which the guest is judged stuck in a fault loop.</summary>
     public const int FaultLoopLimit = 32;
 
@@ -29,8 +28,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     private double _stallDebt;
     private int _consecutiveFaults;
     private long _emulated;
-    private int _samples, _memSamples;
-    private readonly HashSet<uint> _pages = new();
+    private readonly InstructionSampler _sampler;
 
     internal Vcpu(VirtualMachine vm, int index, uint entry)
     {
@@ -43,6 +41,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             MStatus = MStatusBits.TW,   // the real mstatus: WFI in U-mode traps
         };
         Hart[10] = (uint)index;          // a0 = hart id, as firmware passes it
+        _sampler = new InstructionSampler(Hart, Profile);
     }
 
     public VirtualMachine Vm { get; }
@@ -102,7 +101,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             long n = Hart.Run(max);
             used += n / ipc;
             if (n > 0) _consecutiveFaults = 0;
-            if (n >= max && !Hart.PendingExit) SamplePc();
+            if (n >= max && !Hart.PendingExit) _sampler.Sample();
             used += _pendingCharge;
             _pendingCharge = 0;
             Hart.StopRequested = false;
@@ -293,81 +292,6 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         Hart[10] = status;
         Hart.Pc += 4;
         _emulated++;
-    }
-
-    // ------------------------------------------------------------------ sampling for the SMT model
-
-    private readonly uint[] _shadow = new uint[32];
-
-    /// <summary>
-    /// Samples what the guest is doing, like a hardware sampling counter. The hart stops at a taken
-    /// branch, so the sample is the straight-line block starting at the pc: it is walked with a
-    /// shadow copy of the registers (enough ALU to follow address arithmetic) to count its loads and
-    /// stores and the pages they touch. Blocks are sampled in proportion to the time spent in them.
-    /// </summary>
-    private void SamplePc()
-    {
-        var space = Hart.Memory;
-        uint pc = Hart.Pc;
-        uint known = 0xFFFF_FFFF;   // bit r: the shadow value of x_r is known
-        for (int r = 0; r < 32; r++) _shadow[r] = Hart[r];
-        for (int i = 0; i < 64; i++, pc += 4)
-        {
-            uint off = pc - space.RamBase;
-            if (off >= space.RamSize || !space.IsMapped((int)(off >> PhysicalMemory.PageShift)) || !space.TryFetch(pc, out uint w)) break;
-            uint opcode = w & 0x7F, f3 = (w >> 12) & 7, f7 = w >> 25;
-            int rd = (int)((w >> 7) & 31), rs1 = (int)((w >> 15) & 31), rs2 = (int)((w >> 20) & 31);
-            int immI = (int)w >> 20;
-            bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
-            uint a = _shadow[rs1], b = _shadow[rs2];
-            uint? value = null;
-            bool ok = true;
-            switch (opcode)
-            {
-                case 0x37: value = w & 0xFFFF_F000; break;                 // lui
-                case 0x17: value = pc + (w & 0xFFFF_F000); break;          // auipc
-                case 0x13:                                                 // ALU immediate
-                    value = !k1 ? null : f3 switch
-                    {
-                        0 => a + (uint)immI, 1 => a << (immI & 31), 4 => a ^ (uint)immI, 6 => a | (uint)immI, 7 => a & (uint)immI,
-                        5 => (w & 0x4000_0000) != 0 ? (uint)((int)a >> (immI & 31)) : a >> (immI & 31),
-                        _ => null,
-                    };
-                    break;
-                case 0x33:                                                 // ALU register
-                    value = !(k1 && k2) ? null : (f7, f3) switch
-                    {
-                        (0, 0) => a + b, (0x20, 0) => a - b, (0, 4) => a ^ b, (0, 6) => a | b, (0, 7) => a & b,
-                        (0, 1) => a << (int)(b & 31), (0, 5) => a >> (int)(b & 31), (1, 0) => a * b, _ => null,
-                    };
-                    break;
-                case 0x03:                                                 // load
-                case 0x23:                                                 // store
-                {
-                    int imm = opcode == 0x03 ? immI : ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
-                    _memSamples++;
-                    if (k1) _pages.Add((a + (uint)imm) >> PhysicalMemory.PageShift);
-                    if (opcode == 0x23) rd = 0;
-                    break;
-                }
-                default: ok = false; break;                                // branch, jump, system: the block ends
-            }
-            if (!ok) break;
-            _samples++;
-            if (rd != 0)
-            {
-                if (value is uint v) { _shadow[rd] = v; known |= 1u << rd; }
-                else known &= ~(1u << rd);
-            }
-        }
-        _samples++;   // the instruction that ends the block
-        if (_samples >= ProfileWindow * 8)
-        {
-            Profile.MemoryFraction = (double)_memSamples / _samples;
-            Profile.FootprintBytes = Math.Max(1, _pages.Count) * (double)PhysicalMemory.PageSize;
-            _samples = _memSamples = 0;
-            _pages.Clear();
-        }
     }
 
     internal void Stop() => State = RunState.Stopped;
