@@ -52,8 +52,8 @@ public sealed class Host
                 int sibling = config.ThreadsPerCore == 2 ? c * 2 + (1 - t) : -1;
                 _threads[index] = new HardwareThread(index, c, sibling, usable: t == 0 || !config.OneThreadPerCore);
             }
-        // SMT-aware: first thread of every core, then the siblings. Packed: in index order.
-        _placementOrder = config.Placement == SmtPlacement.SmtAware
+        // SMT-aware (and same-VM siblings): first thread of every core, then the siblings. Packed: in index order.
+        _placementOrder = config.Placement != SmtPlacement.Packed
             ? _threads.OrderBy(t => t.Index % config.ThreadsPerCore).ThenBy(t => t.Core).Select(t => t.Index).ToArray()
             : _threads.Select(t => t.Index).ToArray();
 
@@ -221,7 +221,7 @@ public sealed class Host
             if (!t.Usable || t.Current is not null) continue;
             Dispatch(t, now);
         }
-        if (Config.Placement == SmtPlacement.SmtAware && Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) SpreadAcrossCores();
+        if (Config.Placement != SmtPlacement.Packed && Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) SpreadAcrossCores();
 
         // Run.
         foreach (var t in _threads)
@@ -276,7 +276,10 @@ public sealed class Host
 
     private ISchedulable? Dispatch(HardwareThread t, ulong now)
     {
-        var e = Scheduler.PickNext(t, Candidates(), now);
+        var candidates = Candidates();
+        if (Config.Placement == SmtPlacement.SameVmSiblings && t.SiblingIndex >= 0 && _threads[t.SiblingIndex].Current is { } partner)
+            candidates.RemoveAll(c => c.Group != partner.Group);   // only the sibling's own VM may share the core
+        var e = Scheduler.PickNext(t, candidates, now);
         if (e is null) return null;
         t.Current = e;
         e.Sched.Thread = t.Index;

@@ -23,13 +23,19 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
     public const int WindowLength = 24;
     /// <summary>Windows kept in the profile's stream (the most recent ones).</summary>
     public const int WindowsKept = 64;
-    /// <summary>Samples between updates of the profile.</summary>
-    public const int SamplesPerUpdate = 1024;
+    /// <summary>Samples between updates of the profile: each update replaces the whole stream, so the profile follows phases of the guest's work.</summary>
+    public const int SamplesPerUpdate = WindowsKept;
+    /// <summary>
+    /// The footprint is the pages touched in this many recent samples. One sample sees only a few
+    /// pages, so it takes hundreds of them to see a working set of hundreds of pages.
+    /// </summary>
+    public const int FootprintSamples = 1024;
 
     private readonly uint[] _shadow = new uint[32];
     private readonly Queue<SampledInstruction[]> _windows = new();
     private readonly List<SampledInstruction> _window = new(WindowLength);
-    private readonly HashSet<uint> _pages = new();
+    private readonly Dictionary<uint, long> _pageLastSeen = new();   // page -> index of the last sample that touched it
+    private long _sampleIndex;
     private int _samples;
     private long _instructions, _memoryInstructions;
 
@@ -81,7 +87,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
                     cls = InstructionClass.Load;
                     uint address = a + (uint)immI;
                     int size = (f3 & 3) switch { 0 => 1, 1 => 2, _ => 4 };
-                    if (k1) _pages.Add(address >> PhysicalMemory.PageShift);
+                    if (k1) _pageLastSeen[address >> PhysicalMemory.PageShift] = _sampleIndex;
                     if (k1 && TryReadRam(space, address, size, out uint loaded))
                         value = f3 switch { 0 => (uint)(sbyte)loaded, 1 => (uint)(short)loaded, _ => loaded };
                     break;
@@ -91,7 +97,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
                     cls = InstructionClass.Store;
                     src2 = (byte)rs2;
                     int imm = ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
-                    if (k1) _pages.Add((a + (uint)imm) >> PhysicalMemory.PageShift);
+                    if (k1) _pageLastSeen[(a + (uint)imm) >> PhysicalMemory.PageShift] = _sampleIndex;
                     rd = 0;
                     break;
                 }
@@ -144,6 +150,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
             _windows.Enqueue(_window.ToArray());
             if (_windows.Count > WindowsKept) _windows.Dequeue();
         }
+        _sampleIndex++;
         if (++_samples >= SamplesPerUpdate) Publish();
     }
 
@@ -154,15 +161,17 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         if (cls is InstructionClass.Load or InstructionClass.Store) _memoryInstructions++;
     }
 
-    /// <summary>Hands the recent windows and the footprint seen since the last update to the profile.</summary>
+    /// <summary>Hands the recent windows, and the pages touched in the last <see cref="FootprintSamples"/> samples, to the profile.</summary>
     private void Publish()
     {
+        long oldest = _sampleIndex - FootprintSamples;
+        foreach (var (page, seen) in _pageLastSeen)
+            if (seen < oldest) _pageLastSeen.Remove(page);
         profile.MemoryFraction = _instructions > 0 ? (double)_memoryInstructions / _instructions : 0;
-        profile.FootprintBytes = Math.Max(1, _pages.Count) * (double)PhysicalMemory.PageSize;
+        profile.FootprintBytes = Math.Max(1, _pageLastSeen.Count) * (double)PhysicalMemory.PageSize;
         profile.Stream = _windows.SelectMany(w => w).ToArray();
         _samples = 0;
         _instructions = _memoryInstructions = 0;
-        _pages.Clear();
     }
 
     /// <summary>Reads guest RAM without side effects: only mapped pages, never a device, never across a page.</summary>

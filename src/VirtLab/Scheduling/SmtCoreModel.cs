@@ -157,6 +157,13 @@ public enum SmtPlacement
     SmtAware,
     /// <summary>Fill hardware threads in order, siblings first: what an SMT-unaware scheduler does.</summary>
     Packed,
+    /// <summary>
+    /// SMT-aware, and the two threads of a core only ever run vCPUs of the same VM at the same time
+    /// (VMware's SCAv2, Linux core scheduling with one cookie per VM): a guest cannot use L1TF or MDS
+    /// to read another VM's data through the core it shares, while a multi-vCPU VM still gets the
+    /// SMT gain. A thread whose sibling runs another VM stays idle rather than break the rule.
+    /// </summary>
+    SameVmSiblings,
 }
 
 /// <summary>One hardware thread of the host.</summary>

@@ -108,7 +108,7 @@ public class IsolationAndContainmentTests
         var good = host.CreateVm(new VmConfig { Name = "good", Workload = Guest.Workload.Cpu() });
         var scribbler = host.CreateVm(new VmConfig { Name = "scribbler", Workload = Guest.Workload.Parse("scribble", out _)! });
         var looper = host.CreateVm(new VmConfig { Name = "looper", Workload = Guest.Workload.Parse("bad-vector", out _)! });
-        host.RunFor(20);
+        host.RunFor(60);   // on one core with 30 ms slices, the third VM may first run after two slices
         Assert.True(scribbler.IsStopped && scribbler.Crashed);
         Assert.Contains("guest panic: code 7", scribbler.StopReason);    // store access fault, reported by the guest kernel
         Assert.Contains("0x40000000", scribbler.StopReason);

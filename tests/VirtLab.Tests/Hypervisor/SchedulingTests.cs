@@ -189,6 +189,37 @@ public class SchedulingTests
         Assert.InRange(aware / packed, 1.5, 2.0);   // two cores vs one core shared by two ALU-bound threads
     }
 
+    [Fact]
+    public void Same_vm_siblings_never_puts_two_vms_on_one_core_and_still_pairs_a_vms_own_vcpus()
+    {
+        var host = new Host(SmallHost(cores: 2, threadsPerCore: 2) with { Placement = SmtPlacement.SameVmSiblings });
+        host.CreateVm(new VmConfig { Name = "smp-a", Vcpus = 2, Workload = Workload.Cpu() });
+        host.CreateVm(new VmConfig { Name = "smp-b", Vcpus = 2, Workload = Workload.Cpu() });
+        host.CreateVm(new VmConfig { Name = "solo", Workload = Workload.Cpu() });
+        host.CreateVm(new VmConfig { Name = "io", Workload = Workload.Io(sleepTicks: 1), TickMilliseconds = 2 });
+        int paired = 0, steps = 0;
+        while (host.NowMilliseconds < 150)
+        {
+            host.Step();
+            steps++;
+            for (int c = 0; c < 2; c++)
+            {
+                var (a, b) = (host.Threads[2 * c].Current, host.Threads[2 * c + 1].Current);
+                if (a is null || b is null) continue;
+                Assert.Equal(a.Group, b.Group);
+                paired++;
+            }
+        }
+        Assert.True(paired > steps / 4, $"siblings ran the same VM in only {paired} core-steps of {steps}");
+        Assert.All(host.Vms, vm => Assert.True(vm.Progress > 0, vm.Name));
+
+        // Without the rule the same host does put different VMs on one core.
+        var open = new Host(SmallHost(cores: 2, threadsPerCore: 2));
+        for (int i = 0; i < 4; i++) open.CreateVm(new VmConfig { Name = $"v{i}", Workload = Workload.Cpu() });
+        open.RunFor(5);
+        Assert.NotEqual(open.Threads[0].Current!.Group, open.Threads[1].Current!.Group);
+    }
+
     [Theory]
     [InlineData("cores")]
     [InlineData("threads-per-core")]
