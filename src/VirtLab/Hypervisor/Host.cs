@@ -263,7 +263,12 @@ public sealed class Host
         }
         _stepStart = now + dt;
         Now = _stepStart;
-        foreach (var vm in _vms) vm.CheckWatchdog();
+        foreach (var vm in _vms)
+        {
+            vm.CheckWatchdog();
+            if (vm.CompletePendingReset())
+                foreach (var v in vm.Vcpus) Scheduler.OnWake(v, Now);
+        }
     }
 
     private List<ISchedulable> Candidates()

@@ -143,7 +143,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             Vm.RecordTimerLatency(now > deadline ? now - deadline : 0);
         }
         EnterVirtualTrap(cause, 0);
-        used += Charge(VmExitReason.Timer, Vm.Host.Costs.InterruptInjectionCycles);
+        used += Charge(cause == TrapCause.MachineTimerInterrupt ? VmExitReason.Timer : VmExitReason.SoftwareInterrupt, Vm.Host.Costs.InterruptInjectionCycles);
         return true;
     }
 
@@ -159,16 +159,22 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         Hart.Pc = (Csrs.MTvec & 3) == 1 && cause.IsInterrupt() ? tvecBase + 4 * cause.Code() : tvecBase;
     }
 
-    /// <summary>Adds an exit to the counters and returns its cost (plus the host-kernel round trip on a Type 2 host).</summary>
-    private double Charge(VmExitReason reason, ulong cycles)
+    /// <summary>
+    /// Adds an exit to the counters and returns its cost. On a Type 2 host an exit that the
+    /// hypervisor's user-space process handles (<paramref name="toHypervisorProcess"/>: a device model)
+    /// also pays the trip from the host kernel up to that process and back; exits the host kernel
+    /// handles itself cost what they cost on Type 1.
+    /// </summary>
+    private double Charge(VmExitReason reason, ulong cycles, bool toHypervisorProcess = false)
     {
-        if (Vm.Host.Config.Kind == HypervisorKind.Type2) cycles += Vm.Host.Costs.HostKernelRoundTripCycles;
+        if (toHypervisorProcess && Vm.Host.Config.Kind == HypervisorKind.Type2) cycles += Vm.Host.Costs.HostKernelRoundTripCycles;
         Exits.Add(reason, cycles);
         return cycles;
     }
 
     /// <summary>Charges an exit that happened inside the hart's run (MMIO, guest page fault).</summary>
-    internal void ChargeDuringRun(VmExitReason reason, ulong cycles) => _pendingCharge += Charge(reason, cycles);
+    internal void ChargeDuringRun(VmExitReason reason, ulong cycles, bool toHypervisorProcess = false) =>
+        _pendingCharge += Charge(reason, cycles, toHypervisorProcess);
 
     void ITrapSink.OnTrap(Hart hart, TrapCause cause, uint tval)
     {
@@ -207,8 +213,12 @@ public sealed class Vcpu : ITrapSink, ISchedulable
                 return Charge(VmExitReason.CsrAccess, costs.VmExitCycles + costs.EmulateInstructionCycles);
             }
             case TrapCause.EnvironmentCallFromUMode when Hart[17] == Hypercalls.Magic:
+            {
+                // Device hypercalls (console, the paravirtual device's notify) are served by the device models in the hypervisor's process.
+                bool device = Hart[16] is Hypercalls.PutChar or Hypercalls.Notify;
                 Hypercall();
-                return Charge(VmExitReason.Hypercall, costs.HypercallCycles);
+                return Charge(VmExitReason.Hypercall, costs.HypercallCycles, toHypervisorProcess: device);
+            }
             case TrapCause.EnvironmentCallFromUMode:
                 // The guest believes it is in M-mode: its own ecall is an ecall from M.
                 return Reflect(TrapCause.EnvironmentCallFromMMode, 0);
@@ -295,4 +305,21 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     }
 
     internal void Stop() => State = RunState.Stopped;
+
+    /// <summary>Puts the vCPU back in its power-on state (for a VM reset): registers cleared, pc at the entry point, virtual CSRs cleared, runnable.</summary>
+    internal void Reset(uint entry)
+    {
+        for (int r = 1; r < 32; r++) Hart[r] = 0;
+        Hart[10] = (uint)Index;
+        Hart.Pc = entry;
+        Hart.Privilege = Privilege.User;
+        Hart.MStatus = MStatusBits.TW;
+        Hart.ClearExit();
+        Hart.StopRequested = false;
+        Csrs.Reset();
+        _consecutiveFaults = 0;
+        _stallDebt = 0;
+        _pendingCharge = 0;
+        State = RunState.Runnable;
+    }
 }
