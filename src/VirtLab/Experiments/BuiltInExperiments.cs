@@ -169,7 +169,8 @@ public sealed class CpuOvercommitExperiment : IExperiment
 
 /// <summary>
 /// Pairs of workloads on one core with SMT on and off, relative to each alone; then placement
-/// policies on a 2-core SMT host.
+/// policies on a 2-core SMT host. What SMT gains or loses comes out of <see cref="SmtCoreModel"/>
+/// replaying the instructions each vCPU was sampled executing.
 /// </summary>
 public sealed class SmtExperiment : IExperiment
 {
@@ -251,10 +252,12 @@ public sealed class SmtExperiment : IExperiment
         double Row(string policy, int vms, int vcpus) => (double)placement.Rows.First(r => (string)r[0] == policy && (int)r[1] == vms && (int)r[2] == vcpus)[4];
         double four = Row("smt-aware", 4, 4);
 
+        result.Notes.Add("Core: in-order, two-issue, two ALUs, one multiplier, one load/store port, 256 KiB shared cache (SmtCoreModel). " +
+            "alu has four independent chains (fills both ALUs alone); cpu is one multiply-add-shift chain (latency-bound).");
         foreach (var r in pairTable.Rows.Where(r => (string)r[1] == "on"))
             result.Headlines.Add(((string)r[0], $"SMT core throughput {(double)r[4]:F2}x of one thread alone (per thread {(double)r[2]:F2} / {(double)r[3]:F2})"));
         result.Headlines.Add(("placement", $"packed gets {Row("packed", 2, 2) / aware:P0} of smt-aware; with 4 busy vCPUs one-thread-per-core loses {1 - Row("one-thread-per-core", 4, 4) / four:P0} vs SMT, " +
-            $"same-vm-siblings loses {1 - Row("same-vm-siblings", 4, 4) / four:P0} with one-vCPU VMs and {1 - Row("same-vm-siblings", 2, 4) / four:P0} with two-vCPU VMs"));
+            $"same-vm-siblings gets {Row("same-vm-siblings", 4, 4) / four:P0} of SMT's throughput with one-vCPU VMs and {Row("same-vm-siblings", 2, 4) / four:P0} with two-vCPU VMs"));
         return result;
     }
 }

@@ -52,8 +52,9 @@ public sealed class Host
                 int sibling = config.ThreadsPerCore == 2 ? c * 2 + (1 - t) : -1;
                 _threads[index] = new HardwareThread(index, c, sibling, usable: t == 0 || !config.OneThreadPerCore);
             }
-        // SMT-aware (and same-VM siblings): first thread of every core, then the siblings. Packed: in index order.
-        _placementOrder = config.Placement != SmtPlacement.Packed
+        // SMT-aware: first thread of every core, then the siblings. Packed: in index order. Same-VM siblings:
+        // core by core too, so a core's second thread is filled (from the first one's VM) before the next core is started.
+        _placementOrder = config.Placement == SmtPlacement.SmtAware
             ? _threads.OrderBy(t => t.Index % config.ThreadsPerCore).ThenBy(t => t.Core).Select(t => t.Index).ToArray()
             : _threads.Select(t => t.Index).ToArray();
 

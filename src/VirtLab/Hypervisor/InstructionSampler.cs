@@ -23,8 +23,12 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
     public const int WindowLength = 24;
     /// <summary>Windows kept in the profile's stream (the most recent ones).</summary>
     public const int WindowsKept = 64;
-    /// <summary>Samples between updates of the profile: each update replaces the whole stream, so the profile follows phases of the guest's work.</summary>
-    public const int SamplesPerUpdate = WindowsKept;
+    /// <summary>
+    /// Samples between updates of the profile: often enough to follow phases of the guest's work
+    /// (about a millisecond of simulated time at one instruction per cycle), rarely enough that the
+    /// core model's replays, one per new profile, stay cheap.
+    /// </summary>
+    public const int SamplesPerUpdate = 4 * WindowsKept;
     /// <summary>
     /// The footprint is the pages touched in this many recent samples. One sample sees only a few
     /// pages, so it takes hundreds of them to see a working set of hundreds of pages.

@@ -47,7 +47,7 @@ public sealed record SmtCoreModel
     /// Cycles each replay runs (a simulation length, not a property of the hardware): long enough
     /// that every sampled stream wraps around many times. The first eighth warms the pipeline up and is not counted.
     /// </summary>
-    public int ReplayCycles { get; init; } = 16_384;
+    public int ReplayCycles { get; init; } = 8_192;
 
     /// <summary>The miss rate of a cache holding <paramref name="footprint"/> bytes of data in use.</summary>
     public double MissRate(double footprint) => footprint <= CacheBytes ? 0 : 1 - CacheBytes / footprint;
