@@ -60,6 +60,7 @@ public sealed record HostConfig
     public SmtPlacement Placement { get; init; } = SmtPlacement.SmtAware;
     /// <summary>The L1TF/MDS mitigation: use only the first hardware thread of each core.</summary>
     public bool OneThreadPerCore { get; init; }
+    /// <summary>The pipeline and cache of each core (see <see cref="SmtCoreModel"/>).</summary>
     public SmtCoreModel Core { get; init; } = new();
     /// <summary>"credit" (default on Type 1) or "fair" (default on Type 2: the host OS's scheduler).</summary>
     public string? Scheduler { get; init; }
@@ -135,6 +136,7 @@ public sealed record HostConfig
             if (p.Utilization is < 0 or > 1 || p.MeanBurstMilliseconds <= 0)
                 throw new ConfigurationException($"background[{p.Name}]", "utilization must be in [0, 1] and the burst positive");
         if (Credit.SliceMilliseconds <= 0 || Credit.TickMilliseconds <= 0) throw new ConfigurationException("credit", "slice and tick must be positive");
+        if (Core.Validate() is { } bad) throw new ConfigurationException(bad.Field, bad.Problem);
     }
 }
 

@@ -17,7 +17,11 @@ namespace VirtLab.Hypervisor;
 /// </summary>
 public sealed class Vcpu : ITrapSink, ISchedulable
 {
-    /// <summary>Instructions between samples of what the guest executes (for the SMT core model; see <see cref="InstructionSampler"/>).</summary>
+    /// <summary>
+    /// Cycles of guest execution between samples of what the guest executes (for the SMT core model;
+    /// see <see cref="InstructionSampler"/>). Counting cycles rather than instructions keeps the
+    /// profile as fresh for slow, stalling code as for fast code.
+    /// </summary>
     public const int SampleInterval = 509;
     /// <summary>Exceptions in a row without a retired instruction after which the guest is judged stuck in a fault loop.</summary>
     public const int FaultLoopLimit = 32;
@@ -88,7 +92,8 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             if (TryInjectInterrupt(t, ref used)) continue;
             long max = (long)((budget - used) * ipc);
             if (max < 1) break;
-            if (max > SampleInterval) max = SampleInterval;
+            long sampleAfter = Math.Max(1, (long)(SampleInterval * ipc));   // a sample every SampleInterval cycles, whatever the guest's speed
+            if (max > sampleAfter) max = sampleAfter;
             if (InterruptCanBeTaken(InterruptBits.MachineTimer))
             {
                 ulong deadline = Vm.Clint.DeadlineCycle(Index);

@@ -49,6 +49,20 @@ public sealed record SmtCoreModel
     /// </summary>
     public int ReplayCycles { get; init; } = 8_192;
 
+    /// <summary>Returns the name and problem of the first invalid field (prefixed "core."), or null.</summary>
+    public (string Field, string Problem)? Validate()
+    {
+        if (IssueWidth < 1) return ("core.issue-width", $"{IssueWidth} must be at least 1");
+        if (AluPorts < 1) return ("core.alu-ports", $"{AluPorts} must be at least 1");
+        if (MultiplierPorts < 1) return ("core.multiplier-ports", $"{MultiplierPorts} must be at least 1");
+        if (MemoryPorts < 1) return ("core.memory-ports", $"{MemoryPorts} must be at least 1");
+        if (MultiplyLatencyCycles < 1 || DivideLatencyCycles < 1 || HitLatencyCycles < 1 || MissLatencyCycles < 1)
+            return ("core.latency", "every latency must be at least 1 cycle");
+        if (!(CacheBytes > 0)) return ("core.cache-bytes", $"{CacheBytes} must be positive");
+        if (ReplayCycles < 64) return ("core.replay-cycles", $"{ReplayCycles} is below 64");
+        return null;
+    }
+
     /// <summary>The miss rate of a cache holding <paramref name="footprint"/> bytes of data in use.</summary>
     public double MissRate(double footprint) => footprint <= CacheBytes ? 0 : 1 - CacheBytes / footprint;
 

@@ -133,7 +133,7 @@ public class SchedulingTests
         var model = new SmtCoreModel();
         double alu = SmtGain(model, AluBound()), chain = SmtGain(model, LatencyBound());
         double fits = SmtGain(model, MemoryWalk(64)), overflows = SmtGain(model, MemoryWalk(192));
-        Assert.InRange(alu, 1.0, 1.2);            // one thread alone already fills both ALU ports
+        Assert.InRange(alu, 1.0, 1.21);           // alone it issues 10 in 6 cycles: a sibling can add at most 2 / (10/6) = 1.2x
         Assert.True(chain > 1.5, $"latency-bound gain {chain}");   // the sibling fills the multiply's bubbles
         Assert.True(fits > alu + 0.2, $"fits {fits} vs alu {alu}");
         Assert.True(overflows < 1.0, $"overflow gain {overflows}");   // 384 KiB in a 256 KiB cache: misses each alone would not have
@@ -226,6 +226,7 @@ public class SchedulingTests
     [InlineData("memory-pages")]
     [InlineData("weight")]
     [InlineData("workload")]
+    [InlineData("core.issue-width")]
     public void Invalid_configurations_get_one_error_naming_the_field(string field)
     {
         var e = Assert.Throws<ConfigurationException>(() =>
@@ -234,6 +235,7 @@ public class SchedulingTests
             {
                 "cores" => SmallHost() with { Cores = 0 },
                 "threads-per-core" => SmallHost() with { ThreadsPerCore = 3 },
+                "core.issue-width" => SmallHost() with { Core = new SmtCoreModel { IssueWidth = 0 } },
                 _ => SmallHost(),
             });
             switch (field)

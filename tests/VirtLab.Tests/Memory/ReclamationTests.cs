@@ -32,10 +32,10 @@ public class ReclamationTests
         Assert.True(Crashed("none") > 0, "without reclamation a guest runs out of memory");
         Assert.Equal(0, Crashed("balloon"));
         Assert.Equal(0, Crashed("swap"));
-        // Was > 0.95 while the SMT core model charged every instruction dozens of cycles; with the pipelined
-        // core the guest's own code runs near one instruction per cycle, so the balloon's per-page exits
-        // (deflate-on-OOM, re-faults after each inflate) show: about 0.74. Still well above swapping.
-        Assert.True(Mean("balloon") > 0.70, $"ballooned {Mean("balloon"):F3}");
+        // Was > 0.95 while the old SMT core model slowed the guest's own code down by a large factor; with
+        // the pipelined core model the balloon's per-page exits (deflate-on-OOM, re-faults after each
+        // inflate) weigh more against the guest's work: about 0.88 with seed 1. Still well above swapping.
+        Assert.True(Mean("balloon") > 0.80, $"ballooned {Mean("balloon"):F3}");
         Assert.True(SwapIns("swap") > 0);
         Assert.True(Mean("swap") < Mean("balloon") - 0.05, $"swap {Mean("swap"):F3} vs balloon {Mean("balloon"):F3}");
         Assert.True(t.Rows.Where(x => (string)x[0] == "balloon").Sum(x => (long)x[10]) > 0, "deflate-on-OOM was used");
