@@ -102,6 +102,8 @@ public sealed class Type1VsType2Experiment : IExperiment
         }
         result.Notes.Add("Time is scaled: 1 simulated ms = 100,000 cycles; exit costs are in real cycles (see HostConfig).");
         result.Notes.Add("exit-pv is compared with the bare machine running the trapping (exit-mmio) version of the same work.");
+        result.Notes.Add("Type 2 adds the host round trip only to exits its user-space device models serve (UART, block, balloon; console and notify hypercalls); " +
+            "CPU virtualization, interrupt injection and the CLINT are handled in the host kernel, as in KVM.");
         return result;
     }
 }
