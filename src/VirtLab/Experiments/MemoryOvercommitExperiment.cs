@@ -45,7 +45,7 @@ public sealed class MemoryOvercommitExperiment : IExperiment
     /// miss rate, but only once the vCPU's footprint has been sampled, so a VM's first walks would
     /// run faster than its later ones and a VM that starts late (because it was stalled) would look fast.
     /// </summary>
-    internal static readonly Scheduling.SmtCoreModel FlatMemory = new() { HitStallCycles = 0, MissLatencyCycles = 0 };
+    internal static readonly Scheduling.SmtCoreModel FlatMemory = new() { Pipelined = false };
 
     public ExperimentResult Run(IReadOnlyDictionary<string, string> o, int seed, IProgress<double>? progress = null)
     {

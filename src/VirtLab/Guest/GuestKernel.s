@@ -90,6 +90,8 @@ no_timer:
     beq     t1, t2, w_phases
     li      t2, 10
     beq     t1, t2, w_wset
+    li      t2, 11
+    beq     t1, t2, w_alu
     # Unknown workload: panic with code 1.
     li      a0, 1
     mv      a1, t1
@@ -122,6 +124,41 @@ spin_loop:
     bnez    a0, spin_loop
 spin_done:
     ret
+
+# --------------------------------------------------------------------------------------------
+# Workload 10, ALU-bound with parallelism: arg0 rounds of four independent chains (add, shift,
+# xor), the shape of unrolled checksum or hashing code over several streams. Unlike spin, whose
+# every step waits for the one before (and for a multiply), a core can issue these as fast as it
+# has ALU ports.
+# --------------------------------------------------------------------------------------------
+w_alu:
+    li      s4, 1
+    li      s5, 2
+    li      s6, 3
+    li      s7, 4
+alu_op:
+    mv      a0, s2
+    beqz    a0, alu_count
+alu_loop:
+    addi    s4, s4, 7
+    addi    s5, s5, 11
+    addi    s6, s6, 13
+    addi    s7, s7, 17
+    slli    t0, s4, 3
+    srli    t1, s5, 5
+    slli    t2, s6, 2
+    srli    t3, s7, 3
+    xor     s4, s4, t0
+    xor     s5, s5, t1
+    xor     s6, s6, t2
+    xor     s7, s7, t3
+    addi    a0, a0, -1
+    bnez    a0, alu_loop
+alu_count:
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       alu_op
 
 # --------------------------------------------------------------------------------------------
 # Workload 1, memory-bound: a working set of arg0 pages from the page allocator, walked with a

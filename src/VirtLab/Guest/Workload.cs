@@ -27,16 +27,19 @@ public enum WorkloadKind
     Phases = 9,
     /// <summary>Touches T pages once and frees them (memory the guest has used), then walks a working set of N pages forever (optionally after a delay).</summary>
     WorkingSet = 10,
+    /// <summary>Integer work with four independent chains (add, shift, xor): enough instruction-level parallelism to keep every ALU port busy.</summary>
+    Alu = 11,
 }
 
 /// <summary>
 /// A workload and its parameters. Parse one from text such as <c>cpu</c>, <c>mem:pages=64,stride=64</c>,
-/// <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>,
+/// <c>alu</c>, <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>,
 /// <c>phases:pages=64,ticks=5</c>, <c>wset:pages=256,touch=448,delay=0</c>.
 /// </summary>
 public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, uint Arg2 = 0, uint Arg3 = 0)
 {
     public static Workload Cpu(uint roundsPerOp = 100) => new(WorkloadKind.Cpu, roundsPerOp);
+    public static Workload Alu(uint roundsPerOp = 100) => new(WorkloadKind.Alu, roundsPerOp);
     public static Workload Memory(uint pages, uint stride = 64) => new(WorkloadKind.Memory, pages, stride);
     public static Workload Io(uint workRounds = 200, uint sleepTicks = 1) => new(WorkloadKind.Io, workRounds, sleepTicks);
     public static Workload Bursty(uint busyTicks = 5, uint idleTicks = 5) => new(WorkloadKind.Bursty, busyTicks, idleTicks);
@@ -59,7 +62,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
     public static Workload WorkingSet(uint pages, uint touchPages, uint startDelayTicks = 0) => new(WorkloadKind.WorkingSet, pages, touchPages, startDelayTicks);
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases", "wset"];
+    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases", "wset", "alu"];
 
     /// <summary>Parses a workload; on failure returns null and a message naming what is wrong.</summary>
     public static Workload? Parse(string text, out string? error)
@@ -80,6 +83,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
         Workload? w = name.ToLowerInvariant() switch
         {
             "cpu" => Cpu(Get("rounds", 100)),
+            "alu" => Alu(Get("rounds", 100)),
             "mem" or "memory" => Memory(Get("pages", 16), Get("stride", 64)),
             "io" => Io(Get("work", 200), Get("sleep", 1)),
             "bursty" => Bursty(Get("busy", 5), Get("idle", 5)),
@@ -100,6 +104,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
     public override string ToString() => Kind switch
     {
         WorkloadKind.Cpu => $"cpu:rounds={Arg0}",
+        WorkloadKind.Alu => $"alu:rounds={Arg0}",
         WorkloadKind.Memory => $"mem:pages={Arg0},stride={Arg1}",
         WorkloadKind.Io => $"io:work={Arg0},sleep={Arg1}",
         WorkloadKind.Bursty => $"bursty:busy={Arg0},idle={Arg1}",

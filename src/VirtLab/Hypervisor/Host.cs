@@ -52,7 +52,8 @@ public sealed class Host
                 int sibling = config.ThreadsPerCore == 2 ? c * 2 + (1 - t) : -1;
                 _threads[index] = new HardwareThread(index, c, sibling, usable: t == 0 || !config.OneThreadPerCore);
             }
-        // SMT-aware: first thread of every core, then the siblings. Packed: in index order.
+        // SMT-aware: first thread of every core, then the siblings. Packed: in index order. Same-VM siblings:
+        // core by core too, so a core's second thread is filled (from the first one's VM) before the next core is started.
         _placementOrder = config.Placement == SmtPlacement.SmtAware
             ? _threads.OrderBy(t => t.Index % config.ThreadsPerCore).ThenBy(t => t.Core).Select(t => t.Index).ToArray()
             : _threads.Select(t => t.Index).ToArray();
@@ -263,7 +264,7 @@ public sealed class Host
             if (!t.Usable || t.Current is not null) continue;
             Dispatch(t, now);
         }
-        if (Config.Placement == SmtPlacement.SmtAware && Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) SpreadAcrossCores();
+        if (Config.Placement != SmtPlacement.Packed && Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) SpreadAcrossCores();
 
         // Run.
         foreach (var t in _threads)
@@ -305,7 +306,12 @@ public sealed class Host
         }
         _stepStart = now + dt;
         Now = _stepStart;
-        foreach (var vm in _vms) vm.CheckWatchdog();
+        foreach (var vm in _vms)
+        {
+            vm.CheckWatchdog();
+            if (vm.CompletePendingReset())
+                foreach (var v in vm.Vcpus) Scheduler.OnWake(v, Now);
+        }
     }
 
     private List<ISchedulable> Candidates()
@@ -318,7 +324,10 @@ public sealed class Host
 
     private ISchedulable? Dispatch(HardwareThread t, ulong now)
     {
-        var e = Scheduler.PickNext(t, Candidates(), now);
+        var candidates = Candidates();
+        if (Config.Placement == SmtPlacement.SameVmSiblings && t.SiblingIndex >= 0 && _threads[t.SiblingIndex].Current is { } partner)
+            candidates.RemoveAll(c => c.Group != partner.Group);   // only the sibling's own VM may share the core
+        var e = Scheduler.PickNext(t, candidates, now);
         if (e is null) return null;
         t.Current = e;
         e.Sched.Thread = t.Index;
@@ -362,7 +371,21 @@ public sealed class Host
             var s = _threads[t.SiblingIndex];
             if (s.Usable && s.Current is { } other && !ReferenceEquals(other, e)) sibling = other.Profile;
         }
-        return Config.Core.Ipc(e.Profile, sibling);
+        return CachedIpc(e.Profile, sibling);
+    }
+
+    // Replays are deterministic in the two profiles, so each pair of profile versions is replayed once.
+    private readonly Dictionary<(ExecutionProfile, long, ExecutionProfile?, long), double> _ipcCache = new();
+
+    private double CachedIpc(ExecutionProfile self, ExecutionProfile? sibling)
+    {
+        var key = (self, self.Version, sibling, sibling?.Version ?? 0);
+        if (_ipcCache.TryGetValue(key, out double ipc)) return ipc;
+        if (_ipcCache.Count > 4096) _ipcCache.Clear();   // old versions are never asked for again
+        var (mine, theirs) = Config.Core.Replay(self, sibling);
+        _ipcCache[key] = mine;
+        if (sibling is not null) _ipcCache[(sibling, sibling.Version, self, self.Version)] = theirs;
+        return mine;
     }
 
     /// <summary>Co-stop threshold: a vCPU this far ahead of its slowest runnable sibling is held back.</summary>

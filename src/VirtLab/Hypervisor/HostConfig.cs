@@ -60,6 +60,7 @@ public sealed record HostConfig
     public SmtPlacement Placement { get; init; } = SmtPlacement.SmtAware;
     /// <summary>The L1TF/MDS mitigation: use only the first hardware thread of each core.</summary>
     public bool OneThreadPerCore { get; init; }
+    /// <summary>The pipeline and cache of each core (see <see cref="SmtCoreModel"/>).</summary>
     public SmtCoreModel Core { get; init; } = new();
     /// <summary>"credit" (default on Type 1) or "fair" (default on Type 2: the host OS's scheduler).</summary>
     public string? Scheduler { get; init; }
@@ -149,7 +150,17 @@ public sealed record HostConfig
         if (!(sampling.FastGain is > 0 and <= 1)) throw new ConfigurationException("active-memory.fast-gain", $"{sampling.FastGain} is not in (0, 1]");
         if (!(sampling.SlowGain is > 0 and <= 1)) throw new ConfigurationException("active-memory.slow-gain", $"{sampling.SlowGain} is not in (0, 1]");
         if (Credit.SliceMilliseconds <= 0 || Credit.TickMilliseconds <= 0) throw new ConfigurationException("credit", "slice and tick must be positive");
+        if (Core.Validate() is { } bad) throw new ConfigurationException(bad.Field, bad.Problem);
     }
+}
+
+/// <summary>What happens to a VM whose guest crashes.</summary>
+public enum CrashPolicy
+{
+    /// <summary>Stop it for good; its frames go back to the host.</summary>
+    Stop,
+    /// <summary>Reset it: fresh guest image, fresh vCPU state, frames given back and faulted in again; the reason is recorded.</summary>
+    Reset,
 }
 
 /// <summary>A VM: vCPUs, memory, scheduling parameters and the workload its guest kernel runs.</summary>
@@ -183,6 +194,12 @@ public sealed record VmConfig
     /// </summary>
     public double WatchdogMilliseconds { get; init; }
 
+    /// <summary>What the hypervisor does when the guest crashes (panic, fault loop, watchdog): stop it (default) or reset it.</summary>
+    public CrashPolicy OnCrash { get; init; } = CrashPolicy.Stop;
+
+    /// <summary>With <see cref="CrashPolicy.Reset"/>: resets allowed before the VM is stopped for good (a guest that crashes at every boot must not loop forever).</summary>
+    public int ResetLimit { get; init; } = 3;
+
     /// <summary>Largest guest RAM: the guest sees RAM from 0x80000000 to the top of its 32-bit address space.</summary>
     public const int MaxMemoryPages = (int)((0x1_0000_0000UL - GuestPhysicalAddress.RamBase) / 4096);
 
@@ -199,6 +216,7 @@ public sealed record VmConfig
         if (CapPercent < 0) throw new ConfigurationException($"{where}.cap", $"{CapPercent} must not be negative");
         if (WatchdogMilliseconds < 0) throw new ConfigurationException($"{where}.watchdog-ms", "must not be negative");
         if (TickMilliseconds < 0) throw new ConfigurationException($"{where}.tick-ms", "must not be negative");
+        if (ResetLimit < 0) throw new ConfigurationException($"{where}.reset-limit", $"{ResetLimit} must not be negative");
         if (Workload.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet && Workload.Arg0 > MemoryPages - 16)
             throw new ConfigurationException($"{where}.workload", $"{Workload} with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");
         if (Workload.Kind is WorkloadKind.WorkingSet && Workload.Arg1 > MemoryPages - 16)

@@ -17,9 +17,12 @@ namespace VirtLab.Hypervisor;
 /// </summary>
 public sealed class Vcpu : ITrapSink, ISchedulable
 {
-    /// <summary>Instructions between samples of the guest's pc (to measure its memory behaviour for the SMT model).</summary>
+    /// <summary>
+    /// Cycles of guest execution between samples of what the guest executes (for the SMT core model;
+    /// see <see cref="InstructionSampler"/>). Counting cycles rather than instructions keeps the
+    /// profile as fresh for slow, stalling code as for fast code.
+    /// </summary>
     public const int SampleInterval = 509;
-    private const int ProfileWindow = 2048;
     /// <summary>Exceptions in a row without a retired instruction after which the guest is judged stuck in a fault loop.</summary>
     public const int FaultLoopLimit = 32;
 
@@ -29,8 +32,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     private double _stallDebt;
     private int _consecutiveFaults;
     private long _emulated;
-    private int _samples, _memSamples;
-    private readonly HashSet<uint> _pages = new();
+    private readonly InstructionSampler _sampler;
 
     internal Vcpu(VirtualMachine vm, int index, uint entry)
     {
@@ -43,6 +45,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             MStatus = MStatusBits.TW,   // the real mstatus: WFI in U-mode traps
         };
         Hart[10] = (uint)index;          // a0 = hart id, as firmware passes it
+        _sampler = new InstructionSampler(Hart, Profile);
     }
 
     public VirtualMachine Vm { get; }
@@ -89,7 +92,8 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             if (TryInjectInterrupt(t, ref used)) continue;
             long max = (long)((budget - used) * ipc);
             if (max < 1) break;
-            if (max > SampleInterval) max = SampleInterval;
+            long sampleAfter = Math.Max(1, (long)(SampleInterval * ipc));   // a sample every SampleInterval cycles, whatever the guest's speed
+            if (max > sampleAfter) max = sampleAfter;
             if (InterruptCanBeTaken(InterruptBits.MachineTimer))
             {
                 ulong deadline = Vm.Clint.DeadlineCycle(Index);
@@ -102,7 +106,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             long n = Hart.Run(max);
             used += n / ipc;
             if (n > 0) _consecutiveFaults = 0;
-            if (n >= max && !Hart.PendingExit) SamplePc();
+            if (n >= max && !Hart.PendingExit) _sampler.Sample();
             used += _pendingCharge;
             _pendingCharge = 0;
             Hart.StopRequested = false;
@@ -144,7 +148,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             Vm.RecordTimerLatency(now > deadline ? now - deadline : 0);
         }
         EnterVirtualTrap(cause, 0);
-        used += Charge(VmExitReason.Timer, Vm.Host.Costs.InterruptInjectionCycles);
+        used += Charge(cause == TrapCause.MachineTimerInterrupt ? VmExitReason.Timer : VmExitReason.SoftwareInterrupt, Vm.Host.Costs.InterruptInjectionCycles);
         return true;
     }
 
@@ -160,16 +164,22 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         Hart.Pc = (Csrs.MTvec & 3) == 1 && cause.IsInterrupt() ? tvecBase + 4 * cause.Code() : tvecBase;
     }
 
-    /// <summary>Adds an exit to the counters and returns its cost (plus the host-kernel round trip on a Type 2 host).</summary>
-    private double Charge(VmExitReason reason, ulong cycles)
+    /// <summary>
+    /// Adds an exit to the counters and returns its cost. On a Type 2 host an exit that the
+    /// hypervisor's user-space process handles (<paramref name="toHypervisorProcess"/>: a device model)
+    /// also pays the trip from the host kernel up to that process and back; exits the host kernel
+    /// handles itself cost what they cost on Type 1.
+    /// </summary>
+    private double Charge(VmExitReason reason, ulong cycles, bool toHypervisorProcess = false)
     {
-        if (Vm.Host.Config.Kind == HypervisorKind.Type2) cycles += Vm.Host.Costs.HostKernelRoundTripCycles;
+        if (toHypervisorProcess && Vm.Host.Config.Kind == HypervisorKind.Type2) cycles += Vm.Host.Costs.HostKernelRoundTripCycles;
         Exits.Add(reason, cycles);
         return cycles;
     }
 
     /// <summary>Charges an exit that happened inside the hart's run (MMIO, guest page fault).</summary>
-    internal void ChargeDuringRun(VmExitReason reason, ulong cycles) => _pendingCharge += Charge(reason, cycles);
+    internal void ChargeDuringRun(VmExitReason reason, ulong cycles, bool toHypervisorProcess = false) =>
+        _pendingCharge += Charge(reason, cycles, toHypervisorProcess);
 
     void ITrapSink.OnTrap(Hart hart, TrapCause cause, uint tval)
     {
@@ -208,8 +218,12 @@ public sealed class Vcpu : ITrapSink, ISchedulable
                 return Charge(VmExitReason.CsrAccess, costs.VmExitCycles + costs.EmulateInstructionCycles);
             }
             case TrapCause.EnvironmentCallFromUMode when Hart[17] == Hypercalls.Magic:
+            {
+                // Device hypercalls (console, the paravirtual device's notify) are served by the device models in the hypervisor's process.
+                bool device = Hart[16] is Hypercalls.PutChar or Hypercalls.Notify;
                 Hypercall();
-                return Charge(VmExitReason.Hypercall, costs.HypercallCycles);
+                return Charge(VmExitReason.Hypercall, costs.HypercallCycles, toHypervisorProcess: device);
+            }
             case TrapCause.EnvironmentCallFromUMode:
                 // The guest believes it is in M-mode: its own ecall is an ecall from M.
                 return Reflect(TrapCause.EnvironmentCallFromMMode, 0);
@@ -295,81 +309,22 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         _emulated++;
     }
 
-    // ------------------------------------------------------------------ sampling for the SMT model
-
-    private readonly uint[] _shadow = new uint[32];
-
-    /// <summary>
-    /// Samples what the guest is doing, like a hardware sampling counter. The hart stops at a taken
-    /// branch, so the sample is the straight-line block starting at the pc: it is walked with a
-    /// shadow copy of the registers (enough ALU to follow address arithmetic) to count its loads and
-    /// stores and the pages they touch. Blocks are sampled in proportion to the time spent in them.
-    /// </summary>
-    private void SamplePc()
-    {
-        var space = Hart.Memory;
-        uint pc = Hart.Pc;
-        uint known = 0xFFFF_FFFF;   // bit r: the shadow value of x_r is known
-        for (int r = 0; r < 32; r++) _shadow[r] = Hart[r];
-        for (int i = 0; i < 64; i++, pc += 4)
-        {
-            uint off = pc - space.RamBase;
-            if (off >= space.RamSize || !space.IsMapped((int)(off >> PhysicalMemory.PageShift))) break;
-            uint w = Vm.Memory.PeekWord(pc);   // a look, not a guest touch: the page may be hidden by the active-memory sampler
-            uint opcode = w & 0x7F, f3 = (w >> 12) & 7, f7 = w >> 25;
-            int rd = (int)((w >> 7) & 31), rs1 = (int)((w >> 15) & 31), rs2 = (int)((w >> 20) & 31);
-            int immI = (int)w >> 20;
-            bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
-            uint a = _shadow[rs1], b = _shadow[rs2];
-            uint? value = null;
-            bool ok = true;
-            switch (opcode)
-            {
-                case 0x37: value = w & 0xFFFF_F000; break;                 // lui
-                case 0x17: value = pc + (w & 0xFFFF_F000); break;          // auipc
-                case 0x13:                                                 // ALU immediate
-                    value = !k1 ? null : f3 switch
-                    {
-                        0 => a + (uint)immI, 1 => a << (immI & 31), 4 => a ^ (uint)immI, 6 => a | (uint)immI, 7 => a & (uint)immI,
-                        5 => (w & 0x4000_0000) != 0 ? (uint)((int)a >> (immI & 31)) : a >> (immI & 31),
-                        _ => null,
-                    };
-                    break;
-                case 0x33:                                                 // ALU register
-                    value = !(k1 && k2) ? null : (f7, f3) switch
-                    {
-                        (0, 0) => a + b, (0x20, 0) => a - b, (0, 4) => a ^ b, (0, 6) => a | b, (0, 7) => a & b,
-                        (0, 1) => a << (int)(b & 31), (0, 5) => a >> (int)(b & 31), (1, 0) => a * b, _ => null,
-                    };
-                    break;
-                case 0x03:                                                 // load
-                case 0x23:                                                 // store
-                {
-                    int imm = opcode == 0x03 ? immI : ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
-                    _memSamples++;
-                    if (k1) _pages.Add((a + (uint)imm) >> PhysicalMemory.PageShift);
-                    if (opcode == 0x23) rd = 0;
-                    break;
-                }
-                default: ok = false; break;                                // branch, jump, system: the block ends
-            }
-            if (!ok) break;
-            _samples++;
-            if (rd != 0)
-            {
-                if (value is uint v) { _shadow[rd] = v; known |= 1u << rd; }
-                else known &= ~(1u << rd);
-            }
-        }
-        _samples++;   // the instruction that ends the block
-        if (_samples >= ProfileWindow * 8)
-        {
-            Profile.MemoryFraction = (double)_memSamples / _samples;
-            Profile.FootprintBytes = Math.Max(1, _pages.Count) * (double)PhysicalMemory.PageSize;
-            _samples = _memSamples = 0;
-            _pages.Clear();
-        }
-    }
-
     internal void Stop() => State = RunState.Stopped;
+
+    /// <summary>Puts the vCPU back in its power-on state (for a VM reset): registers cleared, pc at the entry point, virtual CSRs cleared, runnable.</summary>
+    internal void Reset(uint entry)
+    {
+        for (int r = 1; r < 32; r++) Hart[r] = 0;
+        Hart[10] = (uint)Index;
+        Hart.Pc = entry;
+        Hart.Privilege = Privilege.User;
+        Hart.MStatus = MStatusBits.TW;
+        Hart.ClearExit();
+        Hart.StopRequested = false;
+        Csrs.Reset();
+        _consecutiveFaults = 0;
+        _stallDebt = 0;
+        _pendingCharge = 0;
+        State = RunState.Runnable;
+    }
 }

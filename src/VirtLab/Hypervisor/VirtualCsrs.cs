@@ -29,6 +29,13 @@ public sealed class VirtualCsrs
     public uint MScratch { get; set; }
     public uint MCounterEn { get; set; }
 
+    /// <summary>Back to the power-on values (all zero), for a VM reset.</summary>
+    internal void Reset()
+    {
+        _mstatus = _mie = _mtvec = _mepc = 0;
+        MCause = MTval = MScratch = MCounterEn = 0;
+    }
+
     /// <summary>Reads CSR <paramref name="csr"/> as the guest's (virtual) M-mode sees it; false if no such CSR.</summary>
     public bool TryRead(uint csr, Vcpu vcpu, out uint value)
     {

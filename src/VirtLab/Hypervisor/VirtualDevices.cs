@@ -33,6 +33,13 @@ public sealed class VirtualClint : IMmioDevice
     /// <summary>mtime: host time in ticks.</summary>
     public ulong MTime => _now() / CyclesPerTick;
 
+    /// <summary>Back to the power-on state (no software interrupt, no deadline), for a VM reset. mtime is the host's and goes on.</summary>
+    internal void Reset()
+    {
+        Array.Clear(_msip);
+        Array.Fill(_mtimecmp, ulong.MaxValue);
+    }
+
     public ulong MTimeCmp(int vcpu) => _mtimecmp[vcpu];
     public void SetMTimeCmp(int vcpu, ulong value) => _mtimecmp[vcpu] = value;
     public bool SoftwarePending(int vcpu) => _msip[vcpu];
@@ -143,8 +150,11 @@ public sealed class VirtualBlockDevice : IMmioDevice
 /// Puts a device model behind a VM exit: every access the guest makes to the window is counted as
 /// an MMIO exit, charged, and ends the vCPU's current run so the hypervisor sees it at once (a
 /// write to mtimecmp, say, can change when the next interrupt is due).
+/// <paramref name="inHostKernel"/>: on a Type 2 host this device is emulated in the host kernel (the
+/// interrupt controller and timer, as KVM's in-kernel irqchip does), not in the hypervisor's
+/// user-space process, so its exits do not pay the trip up to that process.
 /// </summary>
-internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm) : IMmioDevice
+internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, bool inHostKernel = false) : IMmioDevice
 {
     public string Name => inner.Name;
     public uint Size => inner.Size;
@@ -152,13 +162,13 @@ internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm) : IMm
 
     public bool Read(uint offset, int size, out uint value)
     {
-        vm.OnMmioExit();
+        vm.OnMmioExit(inHostKernel);
         return inner.Read(offset, size, out value);
     }
 
     public bool Write(uint offset, int size, uint value)
     {
-        vm.OnMmioExit();
+        vm.OnMmioExit(inHostKernel);
         return inner.Write(offset, size, value);
     }
 }

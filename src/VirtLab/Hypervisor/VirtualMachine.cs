@@ -35,37 +35,47 @@ public sealed class VirtualMachine : IReclaimableVm
         };
         Clint = new VirtualClint(config.Vcpus, () => host.Now, host.Config.CyclesPerTimerTick);
         Uart = new Uart16550(outputLimit: 64 * 1024);
-        Memory.Space.Attach(Machine.Devices.Clint.DefaultBase, new MmioExitDevice(Clint, this));
+        Memory.Space.Attach(Machine.Devices.Clint.DefaultBase, new MmioExitDevice(Clint, this, inHostKernel: true));
         Memory.Space.Attach(Uart16550.DefaultBase, new MmioExitDevice(Uart, this));
         Memory.Space.Attach(VirtualBlockDevice.DefaultBase, new MmioExitDevice(Block, this));
         Memory.Space.Attach(BalloonDevice.DefaultBase, new MmioExitDevice(Balloon, this));
 
-        // Load the guest kernel into guest memory (this faults its pages in) and fill in its boot parameters.
-        foreach (var segment in image.Segments)
+        _image = image;
+        if (!LoadImage())
+            throw new ConfigurationException($"{config.Name}.memory-pages", $"the guest kernel does not fit (or the host is out of memory)");
+        _progressAddress = image.TryGetSymbol("progress", out uint prog) ? prog : 0;
+        ActiveMemory = new ActiveMemoryEstimator(Memory, host.Config.ActiveMemorySampling, new Random(host.Config.Seed * 7919 + id));
+        TargetPages = config.MemoryPages;
+        _progressBefore = new ulong[config.Vcpus];
+        for (int i = 0; i < config.Vcpus; i++) _vcpus.Add(new Vcpu(this, i, image.Entry));
+    }
+
+    private readonly ProgramImage _image;
+
+    /// <summary>Loads the guest image into guest memory (this faults its pages in) and fills in its boot parameters; false if it does not fit.</summary>
+    private bool LoadImage()
+    {
+        foreach (var segment in _image.Segments)
         {
             var bytes = new byte[segment.MemorySize];
             segment.Bytes.CopyTo(bytes, 0);
-            if (!Memory.Space.TryWriteBytes(segment.Address, bytes))
-                throw new ConfigurationException($"{config.Name}.memory-pages", $"the guest kernel does not fit (or the host is out of memory)");
+            if (!Memory.Space.TryWriteBytes(segment.Address, bytes)) return false;
         }
-        if (image.TryGetSymbol("params", out uint p))
+        if (_image.TryGetSymbol("params", out uint p))
         {
-            var w = config.Workload;
+            var w = Config.Workload;
             WriteGuestWord(p + GuestKernel.ParamWorkload, (uint)w.Kind);
             WriteGuestWord(p + GuestKernel.ParamArg0, w.Arg0);
             WriteGuestWord(p + GuestKernel.ParamArg1, w.Arg1);
             WriteGuestWord(p + GuestKernel.ParamArg2, w.Arg2);
             WriteGuestWord(p + GuestKernel.ParamArg3, w.Arg3);
-            WriteGuestWord(p + GuestKernel.ParamRamSize, (uint)config.MemoryPages * PhysicalMemory.PageSize);
-            double ticksPerMs = (double)host.Config.CyclesPerMillisecond / host.Config.CyclesPerTimerTick;
-            WriteGuestWord(p + GuestKernel.ParamTickInterval, (uint)Math.Round(config.TickMilliseconds * ticksPerMs));
-            WriteGuestWord(p + GuestKernel.ParamVcpuCount, (uint)config.Vcpus);
-            WriteGuestWord(p + GuestKernel.ParamBalloonDriver, config.BalloonDriver ? 1u : 0u);
+            WriteGuestWord(p + GuestKernel.ParamRamSize, (uint)Config.MemoryPages * PhysicalMemory.PageSize);
+            double ticksPerMs = (double)Host.Config.CyclesPerMillisecond / Host.Config.CyclesPerTimerTick;
+            WriteGuestWord(p + GuestKernel.ParamTickInterval, (uint)Math.Round(Config.TickMilliseconds * ticksPerMs));
+            WriteGuestWord(p + GuestKernel.ParamVcpuCount, (uint)Config.Vcpus);
+            WriteGuestWord(p + GuestKernel.ParamBalloonDriver, Config.BalloonDriver ? 1u : 0u);
         }
-        _progressAddress = image.TryGetSymbol("progress", out uint prog) ? prog : 0;
-        ActiveMemory = new ActiveMemoryEstimator(Memory, host.Config.ActiveMemorySampling, new Random(host.Config.Seed * 7919 + id));
-        TargetPages = config.MemoryPages;
-        for (int i = 0; i < config.Vcpus; i++) _vcpus.Add(new Vcpu(this, i, image.Entry));
+        return true;
     }
 
     public Host Host { get; }
@@ -130,9 +140,11 @@ public sealed class VirtualMachine : IReclaimableVm
         }
     }
 
-    /// <summary>Operations reported by vCPU <paramref name="vcpu"/>.</summary>
+    /// <summary>Operations reported by vCPU <paramref name="vcpu"/> (over all boots, if the VM was reset).</summary>
     public ulong ProgressOf(int vcpu) =>
-        _finalProgress is not null ? _finalProgress[vcpu] : _progressAddress == 0 ? 0 : ReadGuestWord(_progressAddress + 4 * (uint)vcpu);
+        _finalProgress is not null ? _finalProgress[vcpu] : _progressBefore[vcpu] + (_progressAddress == 0 ? 0 : ReadGuestWord(_progressAddress + 4 * (uint)vcpu));
+
+    private readonly ulong[] _progressBefore;
 
     private ulong[]? _finalProgress;
 
@@ -170,11 +182,11 @@ public sealed class VirtualMachine : IReclaimableVm
 
     private void WriteGuestWord(uint address, uint value) => Memory.Space.TryWrite(address, 4, value);
 
-    internal void OnMmioExit()
+    internal void OnMmioExit(bool inHostKernel)
     {
         var vcpu = Current;
         if (vcpu is null) return;
-        vcpu.ChargeDuringRun(VmExitReason.Mmio, Host.Costs.VmExitCycles + Host.Costs.MmioEmulationCycles);
+        vcpu.ChargeDuringRun(VmExitReason.Mmio, Host.Costs.VmExitCycles + Host.Costs.MmioEmulationCycles, toHypervisorProcess: !inHostKernel);
         vcpu.Hart.StopRequested = true;   // end the run right after this instruction: the hypervisor handles it now
     }
 
@@ -236,10 +248,66 @@ public sealed class VirtualMachine : IReclaimableVm
 
     internal void ConsoleWrite(char c) { if (_console.Length < 64 * 1024) _console.Append(c); }
 
-    /// <summary>Stops the VM: its vCPUs never run again and its frames return to the host.</summary>
+    /// <summary>A reset of the VM: when (simulated ms) and why.</summary>
+    public sealed record ResetRecord(double AtMilliseconds, string Reason);
+
+    private readonly List<ResetRecord> _resets = new();
+    private string? _pendingReset;
+
+    /// <summary>The resets so far, oldest first.</summary>
+    public IReadOnlyList<ResetRecord> Resets => _resets;
+
+    /// <summary>True between a reset being decided and being carried out (at the end of the scheduling step).</summary>
+    public bool ResetPending => _pendingReset is not null;
+
+    /// <summary>
+    /// Resets the VM, as pressing its reset button would: its vCPUs stop at once, and at the end of
+    /// the current scheduling step, when no hart is executing, its frames go back to the host, the
+    /// guest image is loaded afresh and every vCPU starts again at the entry point with clean
+    /// registers and virtual CSRs. The reason is recorded in <see cref="Resets"/>. Other VMs are not touched.
+    /// </summary>
+    public void Reset(string reason)
+    {
+        if (IsStopped || _pendingReset is not null) return;
+        _pendingReset = reason;
+        foreach (var v in _vcpus) { v.Stop(); v.Hart.StopRequested = true; }
+        Host.OnVmStopped(this);
+    }
+
+    /// <summary>Carries out a pending reset; returns true if it did (the vCPUs are runnable again).</summary>
+    internal bool CompletePendingReset()
+    {
+        if (_pendingReset is not { } reason) return false;
+        for (int i = 0; i < _vcpus.Count; i++) _progressBefore[i] = ProgressOf(i);
+        Memory.ReleaseAll();
+        Clint.Reset();
+        _resets.Add(new ResetRecord(Host.NowMilliseconds, reason));
+        _pendingReset = null;
+        if (!LoadImage())
+        {
+            Stop($"reset after '{reason}' failed: the guest image no longer fits in host memory", crashed: true);
+            return false;
+        }
+        foreach (var v in _vcpus) v.Reset(_image.Entry);
+        _watchProgress = Progress;
+        _watchRun = 0;
+        foreach (var v in _vcpus) _watchRun += v.Sched.RunCycles;
+        return true;
+    }
+
+    /// <summary>
+    /// Stops the VM: its vCPUs never run again and its frames return to the host. A crash of a VM
+    /// whose <see cref="VmConfig.OnCrash"/> is <see cref="CrashPolicy.Reset"/> resets it instead, until
+    /// <see cref="VmConfig.ResetLimit"/> resets have been used up.
+    /// </summary>
     public void Stop(string reason, bool crashed)
     {
-        if (IsStopped) return;
+        if (IsStopped || _pendingReset is not null) return;
+        if (crashed && Config.OnCrash == CrashPolicy.Reset)
+        {
+            if (_resets.Count < Config.ResetLimit) { Reset(reason); return; }
+            reason = $"{reason} (reset limit of {Config.ResetLimit} reached)";
+        }
         IsStopped = true;
         StopReason = reason;
         Crashed = crashed;

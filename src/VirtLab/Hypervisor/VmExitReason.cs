@@ -19,6 +19,8 @@ public enum VmExitReason
     Timer,
     /// <summary>A fault of the guest's own making (bad address, illegal instruction, ebreak, guest ecall) reflected into its trap handler.</summary>
     GuestException,
+    /// <summary>A virtual software interrupt delivered into the guest: an inter-processor interrupt another vCPU sent through the virtual CLINT's msip.</summary>
+    SoftwareInterrupt,
 }
 
 /// <summary>Exit counts by reason.</summary>

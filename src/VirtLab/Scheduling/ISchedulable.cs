@@ -74,16 +74,3 @@ public sealed class SchedulingData
     /// <summary>Times it was put on a hardware thread.</summary>
     public long Dispatches { get; internal set; }
 }
-
-/// <summary>
-/// What an entity does to a core, as measured by sampling it: the fraction of its instructions that
-/// access memory and the bytes its accesses spread over. The SMT core model turns these into
-/// instructions per cycle; the values are never set from a workload's name.
-/// </summary>
-public sealed class ExecutionProfile
-{
-    /// <summary>Fraction of instructions that load or store (sampled).</summary>
-    public double MemoryFraction { get; set; } = 0.05;
-    /// <summary>Bytes touched recently (distinct sampled pages × 4 KiB).</summary>
-    public double FootprintBytes { get; set; } = 16 * 1024;
-}

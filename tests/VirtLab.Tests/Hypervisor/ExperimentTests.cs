@@ -54,6 +54,28 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void Smt_experiment_gains_come_out_of_the_workloads_and_same_vm_siblings_pairs_only_a_vms_own_vcpus()
+    {
+        var result = new SmtExperiment().Run(new Dictionary<string, string>
+        {
+            ["duration-ms"] = "60", ["pairs"] = "alu+alu;mem:pages=12+mem:pages=12;mem:pages=40+mem:pages=40",
+        }, seed: 1);
+        var pairs = result.Table("pairs");
+        double Core(string pair) => (double)pairs.Rows.First(r => ((string)r[0]).StartsWith(pair) && (string)r[1] == "on")[4];
+        double alu = Core("alu"), fits = Core("mem:pages=12"), overflows = Core("mem:pages=40");
+        Assert.InRange(alu, 1.0, 1.2);
+        Assert.True(fits > alu + 0.2, $"fits {fits} vs alu {alu}");
+        Assert.True(overflows < 1.0, $"overflows {overflows}");
+        Assert.All(pairs.Rows.Where(r => (string)r[1] == "off"), r => Assert.InRange((double)r[4], 0.9, 1.1));   // time-sliced: no gain, no loss
+        var placement = result.Table("placement");
+        double Relative(string policy, int vms) => (double)placement.Rows.First(r => (string)r[0] == policy && (int)r[1] == vms)[5];
+        double smt4 = Relative("smt-aware", 4);
+        Assert.True(Relative("same-vm-siblings", 2) > 0.97 * smt4, "two-vCPU VMs fill both threads of a core");
+        Assert.True(Relative("same-vm-siblings", 4) < Relative("same-vm-siblings", 2), "one-vCPU VMs cannot share a core");
+        Assert.InRange(Relative("same-vm-siblings", 4) / Relative("one-thread-per-core", 4), 0.95, 1.05);
+    }
+
+    [Fact]
     public void Invalid_experiment_options_name_the_option()
     {
         var e = Assert.Throws<ConfigurationException>(() => new SmtExperiment().Run(new Dictionary<string, string> { ["pairs"] = "cpu+gpu" }, 1));

@@ -108,7 +108,7 @@ public class IsolationAndContainmentTests
         var good = host.CreateVm(new VmConfig { Name = "good", Workload = Guest.Workload.Cpu() });
         var scribbler = host.CreateVm(new VmConfig { Name = "scribbler", Workload = Guest.Workload.Parse("scribble", out _)! });
         var looper = host.CreateVm(new VmConfig { Name = "looper", Workload = Guest.Workload.Parse("bad-vector", out _)! });
-        host.RunFor(20);
+        host.RunFor(60);   // on one core with 30 ms slices, the third VM may first run after two slices
         Assert.True(scribbler.IsStopped && scribbler.Crashed);
         Assert.Contains("guest panic: code 7", scribbler.StopReason);    // store access fault, reported by the guest kernel
         Assert.Contains("0x40000000", scribbler.StopReason);
@@ -120,6 +120,81 @@ public class IsolationAndContainmentTests
         Assert.True(good.Progress > before);
         Assert.Equal(RunState.Stopped, scribbler.Vcpus[0].State);
         Assert.Equal(0, scribbler.Memory.MappedPages);
+    }
+
+    [Fact]
+    public void A_crashing_vm_with_the_reset_policy_is_reset_with_a_reason_until_its_limit_and_the_others_carry_on()
+    {
+        var host = new Host(SmallHost(cores: 1));
+        var good = host.CreateVm(new VmConfig { Name = "good", Workload = Guest.Workload.Cpu() });
+        var scribbler = host.CreateVm(new VmConfig
+        {
+            Name = "scribbler", Workload = Guest.Workload.Parse("scribble", out _)!, OnCrash = CrashPolicy.Reset, ResetLimit = 2,
+        });
+        for (int i = 0; i < 400 && scribbler.Resets.Count == 0; i++) host.RunFor(0.5);
+        Assert.Single(scribbler.Resets);
+        Assert.Contains("guest panic: code 7", scribbler.Resets[0].Reason);
+        Assert.False(scribbler.IsStopped);
+        Assert.Equal(RunState.Runnable, scribbler.Vcpus[0].State);
+        // Its frames went back and only the freshly loaded image is mapped again.
+        int imagePages = scribbler.Memory.MappedPages;
+        Assert.InRange(imagePages, 1, 16);
+        ulong instructionsAtReset = scribbler.Instructions;
+
+        for (int i = 0; i < 400 && !scribbler.IsStopped; i++) host.RunFor(0.5);
+        Assert.True(scribbler.Instructions > instructionsAtReset, "the reset VM ran again");
+        Assert.Equal(2, scribbler.Resets.Count);
+        Assert.True(scribbler.IsStopped && scribbler.Crashed);
+        Assert.Contains("reset limit of 2 reached", scribbler.StopReason);
+        Assert.Equal(0, scribbler.Memory.MappedPages);
+
+        Assert.Empty(good.Resets);
+        Assert.False(good.IsStopped);
+        ulong before = good.Progress;
+        host.RunFor(40);
+        Assert.True(good.Progress > before);
+    }
+
+    [Fact]
+    public void A_reset_restores_the_guest_image_and_clears_the_vcpu_state()
+    {
+        // First boot: finds its flag clear and s0 zero, sets both, then wrecks its trap vector and faults (a crash).
+        // After a reset it must find them clear again; if memory or registers survived, it shuts down with code 1 or 2.
+        var image = Assemble($"""
+                la      t0, flag
+                lw      t1, 0(t0)
+                bnez    t1, memory_survived
+                bnez    s0, registers_survived
+                li      t1, 1
+                sw      t1, 0(t0)
+                li      s0, 0x1234
+                csrw    mtvec, zero
+                ebreak
+            registers_survived:
+                li      a0, 2
+                j       out
+            memory_survived:
+                li      a0, 1
+            out:
+            {Shutdown}
+                .data
+            flag: .word 0
+            """);
+        var host = new Host(SmallHost());
+        var vm = host.CreateVm(new VmConfig { Name = "test", MemoryPages = 64, OnCrash = CrashPolicy.Reset, ResetLimit = 1 }, image);
+        for (int i = 0; i < 1000 && !vm.IsStopped; i++) host.RunFor(0.02);
+        Assert.Single(vm.Resets);
+        Assert.Contains("fault loop", vm.Resets[0].Reason);
+        Assert.True(vm.Crashed, vm.StopReason);   // crashed again the same way: a clean second boot
+        Assert.Contains("reset limit of 1 reached", vm.StopReason);
+    }
+
+    [Fact]
+    public void An_invalid_reset_limit_is_one_error_naming_the_field()
+    {
+        var host = new Host(SmallHost());
+        var e = Assert.Throws<ConfigurationException>(() => host.CreateVm(new VmConfig { Name = "x", OnCrash = CrashPolicy.Reset, ResetLimit = -1 }));
+        Assert.StartsWith("x.reset-limit:", e.Message);
     }
 
     [Fact]

@@ -32,7 +32,10 @@ public class ReclamationTests
         Assert.True(Crashed("none") > 0, "without reclamation a guest runs out of memory");
         Assert.Equal(0, Crashed("balloon"));
         Assert.Equal(0, Crashed("swap"));
-        Assert.True(Mean("balloon") > 0.95, $"ballooned {Mean("balloon"):F3}");
+        // Was > 0.95 while the old SMT core model slowed the guest's own code down by a large factor; with
+        // the pipelined core model the balloon's per-page exits (deflate-on-OOM, re-faults after each
+        // inflate) weigh more against the guest's work: about 0.88 with seed 1. Still well above swapping.
+        Assert.True(Mean("balloon") > 0.80, $"ballooned {Mean("balloon"):F3}");
         Assert.True(SwapIns("swap") > 0);
         Assert.True(Mean("swap") < Mean("balloon") - 0.05, $"swap {Mean("swap"):F3} vs balloon {Mean("balloon"):F3}");
         Assert.True(t.Rows.Where(x => (string)x[0] == "balloon").Sum(x => (long)x[10]) > 0, "deflate-on-OOM was used");
@@ -74,7 +77,10 @@ public class UnresponsiveDriverTests
     [Fact]
     public void A_driver_that_never_answers_is_swapped_instead_and_cannot_starve_the_host()
     {
-        var policy = new SharesReclamationPolicy { UnresponsivePeriods = 5 };
+        // 3 rather than 5: the pressure in this scenario lasts only a few periods, and how many depends on exactly when
+        // the worker's pages are touched; with the pipelined SMT core model's timing the worker's own balloon relieves
+        // it after 4 periods, before a 5-period detection could lead to swapping the hog.
+        var policy = new SharesReclamationPolicy { UnresponsivePeriods = 3 };
         var host = new Host(BalloonDriverTests.MemHost() with
         {
             RamPages = 560, HypervisorMemoryPages = 100, ReclamationPolicy = policy,

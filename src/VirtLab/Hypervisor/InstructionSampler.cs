@@ -1,0 +1,193 @@
+using VirtLab.Machine;
+using VirtLab.Scheduling;
+
+namespace VirtLab.Hypervisor;
+
+/// <summary>
+/// Measures what a vCPU's guest does to a core, the way a hardware sampling counter would, without
+/// slowing the interpreter: at a sample point it looks ahead from the current pc and follows the
+/// next <see cref="WindowLength"/> instructions the guest is about to execute, on a shadow copy of
+/// the registers (branches, jumps, address arithmetic and loads from RAM are evaluated; nothing is
+/// written). It records each instruction's functional unit and registers (for the core model's
+/// dependency chains), and the pages its loads and stores touch (the footprint). Sample points are
+/// spread evenly over the instructions the guest retires, so each part of the code is sampled in
+/// proportion to the time spent in it.
+/// <para>
+/// A window ends early at an instruction the look-ahead cannot follow: a system instruction (it
+/// traps), a branch or jump whose operands are unknown, or a fetch from a page that is not mapped.
+/// </para>
+/// </summary>
+internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
+{
+    /// <summary>Instructions followed per sample: a few iterations of a typical inner loop.</summary>
+    public const int WindowLength = 24;
+    /// <summary>Windows kept in the profile's stream (the most recent ones).</summary>
+    public const int WindowsKept = 64;
+    /// <summary>
+    /// Samples between updates of the profile: often enough to follow phases of the guest's work
+    /// (about a millisecond of simulated time at one instruction per cycle), rarely enough that the
+    /// core model's replays, one per new profile, stay cheap.
+    /// </summary>
+    public const int SamplesPerUpdate = 4 * WindowsKept;
+    /// <summary>
+    /// The footprint is the pages touched in this many recent samples. One sample sees only a few
+    /// pages, so it takes hundreds of them to see a working set of hundreds of pages.
+    /// </summary>
+    public const int FootprintSamples = 1024;
+
+    private readonly uint[] _shadow = new uint[32];
+    private readonly Queue<SampledInstruction[]> _windows = new();
+    private readonly List<SampledInstruction> _window = new(WindowLength);
+    private readonly Dictionary<uint, long> _pageLastSeen = new();   // page -> index of the last sample that touched it
+    private long _sampleIndex;
+    private int _samples;
+    private long _instructions, _memoryInstructions;
+
+    /// <summary>Takes one sample at the hart's current pc.</summary>
+    public void Sample()
+    {
+        var space = hart.Memory;
+        uint pc = hart.Pc;
+        uint known = 0xFFFF_FFFF;   // bit r: the shadow value of x_r is known
+        for (int r = 0; r < 32; r++) _shadow[r] = hart[r];
+        _window.Clear();
+        while (_window.Count < WindowLength)
+        {
+            if (!TryReadRam(space, pc, 4, out uint w)) break;
+            uint opcode = w & 0x7F, f3 = (w >> 12) & 7, f7 = w >> 25;
+            int rd = (int)((w >> 7) & 31), rs1 = (int)((w >> 15) & 31), rs2 = (int)((w >> 20) & 31);
+            int immI = (int)w >> 20;
+            bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
+            uint a = _shadow[rs1], b = _shadow[rs2];
+            uint? value = null;
+            uint next = pc + 4;
+            var cls = InstructionClass.Alu;
+            byte src1 = (byte)rs1, src2 = 0;
+            bool taken = false;
+            switch (opcode)
+            {
+                case 0x37: value = w & 0xFFFF_F000; src1 = 0; break;                 // lui
+                case 0x17: value = pc + (w & 0xFFFF_F000); src1 = 0; break;          // auipc
+                case 0x13:                                                           // ALU immediate
+                    value = !k1 ? null : f3 switch
+                    {
+                        0 => a + (uint)immI, 1 => a << (immI & 31), 2 => (int)a < immI ? 1u : 0, 3 => a < (uint)immI ? 1u : 0,
+                        4 => a ^ (uint)immI, 6 => a | (uint)immI, 7 => a & (uint)immI,
+                        _ => (w & 0x4000_0000) != 0 ? (uint)((int)a >> (immI & 31)) : a >> (immI & 31),
+                    };
+                    break;
+                case 0x33:                                                           // ALU register, M extension
+                    src2 = (byte)rs2;
+                    if (f7 == 1) cls = f3 < 4 ? InstructionClass.Multiply : InstructionClass.Divide;
+                    value = !(k1 && k2) ? null : (f7, f3) switch
+                    {
+                        (0, 0) => a + b, (0x20, 0) => a - b, (0, 1) => a << (int)(b & 31), (0, 2) => (int)a < (int)b ? 1u : 0,
+                        (0, 3) => a < b ? 1u : 0, (0, 4) => a ^ b, (0, 5) => a >> (int)(b & 31), (0x20, 5) => (uint)((int)a >> (int)(b & 31)),
+                        (0, 6) => a | b, (0, 7) => a & b, (1, 0) => a * b, _ => null,
+                    };
+                    break;
+                case 0x03:                                                           // load
+                {
+                    cls = InstructionClass.Load;
+                    uint address = a + (uint)immI;
+                    int size = (f3 & 3) switch { 0 => 1, 1 => 2, _ => 4 };
+                    if (k1) _pageLastSeen[address >> PhysicalMemory.PageShift] = _sampleIndex;
+                    if (k1 && TryReadRam(space, address, size, out uint loaded))
+                        value = f3 switch { 0 => (uint)(sbyte)loaded, 1 => (uint)(short)loaded, _ => loaded };
+                    break;
+                }
+                case 0x23:                                                           // store: nothing is written
+                {
+                    cls = InstructionClass.Store;
+                    src2 = (byte)rs2;
+                    int imm = ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
+                    if (k1) _pageLastSeen[(a + (uint)imm) >> PhysicalMemory.PageShift] = _sampleIndex;
+                    rd = 0;
+                    break;
+                }
+                case 0x63:                                                           // branch
+                {
+                    cls = InstructionClass.Branch;
+                    src2 = (byte)rs2;
+                    rd = 0;
+                    if (!(k1 && k2)) { Add(cls, 0, src1, src2, false); goto done; }
+                    taken = f3 switch
+                    {
+                        0 => a == b, 1 => a != b, 4 => (int)a < (int)b, 5 => (int)a >= (int)b, 6 => a < b, _ => a >= b,
+                    };
+                    int imm = (int)(((w >> 31) << 12) | (((w >> 7) & 1) << 11) | (((w >> 25) & 0x3F) << 5) | (((w >> 8) & 0xF) << 1));
+                    imm = imm << 19 >> 19;
+                    if (taken) next = pc + (uint)imm;
+                    break;
+                }
+                case 0x6F:                                                           // jal
+                {
+                    cls = InstructionClass.Branch;
+                    src1 = 0;
+                    int imm = (int)(((w >> 31) << 20) | (((w >> 12) & 0xFF) << 12) | (((w >> 20) & 1) << 11) | (((w >> 21) & 0x3FF) << 1));
+                    imm = imm << 11 >> 11;
+                    value = pc + 4;
+                    next = pc + (uint)imm;
+                    taken = true;
+                    break;
+                }
+                case 0x67:                                                           // jalr
+                    cls = InstructionClass.Branch;
+                    if (!k1) { Add(cls, (byte)rd, src1, 0, true); goto done; }
+                    value = pc + 4;
+                    next = (a + (uint)immI) & ~1u;
+                    taken = true;
+                    break;
+                default: goto done;                                                  // system, fence: they trap or the look-ahead stops
+            }
+            Add(cls, (byte)rd, src1, src2, taken);
+            if (rd != 0)
+            {
+                if (value is uint v) { _shadow[rd] = v; known |= 1u << rd; }
+                else known &= ~(1u << rd);
+            }
+            pc = next;
+        }
+    done:
+        if (_window.Count > 0)
+        {
+            _windows.Enqueue(_window.ToArray());
+            if (_windows.Count > WindowsKept) _windows.Dequeue();
+        }
+        _sampleIndex++;
+        if (++_samples >= SamplesPerUpdate) Publish();
+    }
+
+    private void Add(InstructionClass cls, byte rd, byte rs1, byte rs2, bool endsBlock)
+    {
+        _window.Add(new SampledInstruction(cls, rd, rs1, rs2, endsBlock));
+        _instructions++;
+        if (cls is InstructionClass.Load or InstructionClass.Store) _memoryInstructions++;
+    }
+
+    /// <summary>Hands the recent windows, and the pages touched in the last <see cref="FootprintSamples"/> samples, to the profile.</summary>
+    private void Publish()
+    {
+        long oldest = _sampleIndex - FootprintSamples;
+        foreach (var (page, seen) in _pageLastSeen)
+            if (seen < oldest) _pageLastSeen.Remove(page);
+        profile.MemoryFraction = _instructions > 0 ? (double)_memoryInstructions / _instructions : 0;
+        profile.FootprintBytes = Math.Max(1, _pageLastSeen.Count) * (double)PhysicalMemory.PageSize;
+        profile.Stream = _windows.SelectMany(w => w).ToArray();
+        _samples = 0;
+        _instructions = _memoryInstructions = 0;
+    }
+
+    /// <summary>
+    /// Reads guest RAM without side effects: only present pages (not one the active-memory sampler
+    /// has hidden, whose read would count as a guest touch), never a device, never across a page.
+    /// </summary>
+    private static bool TryReadRam(AddressSpace space, uint address, int size, out uint value)
+    {
+        value = 0;
+        uint off = address - space.RamBase;
+        if (off >= space.RamSize || (off & (uint)(size - 1)) != 0) return false;
+        if (!space.IsPresent((int)(off >> PhysicalMemory.PageShift))) return false;
+        return space.TryRead(address, size, out value);
+    }
+}
