@@ -134,7 +134,7 @@ public sealed class BallooningExperiment : IExperiment
         int balloon = vmPages - native;
         var spec = new ExperimentSpec
         {
-            Host = new HostConfig { Cores = 2, RamPages = vmPages + native + 1024, ReclamationPolicy = null, Core = MemoryOvercommitExperiment.FlatMemory },
+            Host = new HostConfig { Cores = 2, RamPages = vmPages + native + 1024, ReclamationPolicy = null, Core = Scheduling.SmtCoreModel.OneInstructionPerCycle },
             Vms =
             [
                 new VmConfig { Name = "ballooned", MemoryPages = vmPages, TickMilliseconds = 1, Workload = workload },

@@ -39,14 +39,6 @@ public sealed class MemoryOvercommitExperiment : IExperiment
     /// </summary>
     private const int BootStaggerTicks = 20;
 
-    /// <summary>
-    /// A core on which every access costs the same: this experiment is about paging, not caches. With
-    /// the default cache model a walk over a working set larger than the core's cache runs at the
-    /// miss rate, but only once the vCPU's footprint has been sampled, so a VM's first walks would
-    /// run faster than its later ones and a VM that starts late (because it was stalled) would look fast.
-    /// </summary>
-    internal static readonly Scheduling.SmtCoreModel FlatMemory = new() { Pipelined = false };
-
     public ExperimentResult Run(IReadOnlyDictionary<string, string> o, int seed, IProgress<double>? progress = null)
     {
         var ratios = Options.Doubles(o, Defaults, "ratios");
@@ -85,7 +77,7 @@ public sealed class MemoryOvercommitExperiment : IExperiment
                     {
                         Cores = n, RamPages = available + HypervisorPages, HypervisorMemoryPages = HypervisorPages,
                         ReclamationPolicy = setting == "none" ? null : new SharesReclamationPolicy { UseBallooning = setting.Contains("balloon"), UseSwapping = setting.Contains("swap") },
-                        ReclamationThresholds = thresholds, SwapOnDemand = setting.Contains("swap"), Core = FlatMemory,
+                        ReclamationThresholds = thresholds, SwapOnDemand = setting.Contains("swap"), Core = Scheduling.SmtCoreModel.OneInstructionPerCycle,
                     },
                     Vms = Enumerable.Range(0, n).Select(i => new VmConfig
                     {

@@ -49,6 +49,15 @@ public sealed record SmtCoreModel
     /// </summary>
     public int ReplayCycles { get; init; } = 8_192;
 
+    /// <summary>
+    /// A core without a pipeline or cache model: one instruction per cycle, every memory access the
+    /// same cost (the bare hart's timing). The memory-overcommit experiments use it, because they
+    /// are about paging: with the cache model a guest's speed would also depend on its working set
+    /// against a 256 KiB cache, and on when the sampler has seen that working set, which would blur
+    /// what ballooning and swapping cost.
+    /// </summary>
+    public static readonly SmtCoreModel OneInstructionPerCycle = new() { Pipelined = false };
+
     /// <summary>Returns the name and problem of the first invalid field (prefixed "core."), or null.</summary>
     public (string Field, string Problem)? Validate()
     {
