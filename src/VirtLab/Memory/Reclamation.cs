@@ -127,6 +127,14 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     /// driver as not answering (disabled, hung, still booting) and swaps that VM instead.
     /// </summary>
     public int UnresponsivePeriods { get; init; } = 20;
+    /// <summary>
+    /// In the hard state, periods a VM's balloon may stand still short of its target before the
+    /// policy swaps that VM. Balloon drivers answer at their next poll (a guest timer tick), so a
+    /// sudden drop in free memory (a guest touching new memory) first gets a few periods for the
+    /// balloons to deliver; swapping a VM whose balloon is still on its way would take pages the
+    /// guest is using, and each costs a swap-in later. In the low state there is no grace.
+    /// </summary>
+    public int HardStateGracePeriods { get; init; } = 3;
 
     private readonly Dictionary<GuestMemory, (int Ballooned, int Stuck)> _progress = new();
 
@@ -149,6 +157,9 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
 
     /// <summary>True if the VM's balloon has lagged its target for <see cref="UnresponsivePeriods"/> periods without moving.</summary>
     public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= UnresponsivePeriods;
+
+    /// <summary>True if the VM's balloon has stood still short of its target for <see cref="HardStateGracePeriods"/> periods.</summary>
+    private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= HardStateGracePeriods;
 
     private void Observe(IReclaimableVm v)
     {
@@ -228,8 +239,9 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
                 v.Balloon.Target = (uint)Math.Min(v.MaxPages - floors[i], (int)v.Balloon.Target + add);
             }
         }
-        // Host swapping: in the hard and low states, or for VMs the balloon cannot reach, random
-        // pages of each VM's share, lowest rho first, within the swap bandwidth.
+        // Host swapping: in the low state, in the hard state for VMs whose balloon has stalled, or for
+        // VMs the balloon cannot reach; random pages of each VM's share, lowest rho first, within
+        // the swap bandwidth.
         if (!UseSwapping) return;
         int swapBudget = MaxSwapOutsPerPeriod;
         foreach (int i in Enumerable.Range(0, vms.Count).OrderBy(i => SharesPerPage(vms[i], vms[i].Memory.MappedPages)))
@@ -237,7 +249,9 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
             if (swapBudget <= 0) break;
             var v = vms[i];
             bool balloon = UseBallooning && v.HasBalloonDriver && !IsUnresponsive(v);
-            if (take[i] == 0 || (balloon && state < ReclamationState.Hard)) continue;
+            // A VM whose balloon can still deliver is not swapped in the soft state, nor in the hard
+            // state until its balloon has stalled (see HardStateGracePeriods).
+            if (take[i] == 0 || (balloon && (state < ReclamationState.Hard || (state == ReclamationState.Hard && !BalloonStalled(v))))) continue;
             swapBudget -= v.Memory.SwapOutRandom(Math.Min(take[i], swapBudget), random, floors[i]);
         }
     }
