@@ -92,6 +92,8 @@ no_timer:
     beq     t1, t2, w_wset
     li      t2, 11
     beq     t1, t2, w_alu
+    li      t2, 12
+    beq     t1, t2, w_cache
     # Unknown workload: panic with code 1.
     li      a0, 1
     mv      a1, t1
@@ -166,6 +168,59 @@ alu_count:
 # page for the first time: those are the guest page faults that make the hypervisor hand out
 # host frames.
 # --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------
+# cache: read-mostly data that identical guests hold alike, like the same files in every guest's
+# page cache or the same shared libraries. Allocates arg0 pages and fills them once, each word with
+# a value computed from its offset in the region (not from its address), so every guest running
+# this workload holds pages with the same bytes. Then it reads them over and over, one cache line
+# at a time. Nothing writes the pages again, so once the host's page sharing has found them they
+# stay shared.
+w_cache:
+    mv      s6, s2                      # pages left to allocate
+    li      s7, 0                       # base (first page)
+cache_alloc:
+    beqz    s6, cache_fill
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    bnez    s7, cache_alloc_next
+    mv      s7, a0
+cache_alloc_next:
+    addi    s6, s6, -1
+    j       cache_alloc
+cache_fill:
+    slli    s8, s2, 12                  # s8 = region size in bytes
+    li      t0, 0                       # offset
+    li      t3, 0x9E3779B1              # Knuth's multiplicative hash constant: spreads the values
+cache_fill_loop:
+    bgeu    t0, s8, cache_read
+    mul     t1, t0, t3                  # the value depends on the offset alone
+    srli    t2, t1, 15
+    xor     t1, t1, t2
+    add     t2, s7, t0
+    sw      t1, 0(t2)
+    addi    t0, t0, 4
+    j       cache_fill_loop
+cache_read:
+    li      s9, 0                       # offset
+    li      s10, 0                      # running sum of what was read
+cache_loop:
+    li      t3, 64
+cache_inner:
+    add     t0, s7, s9
+    lw      t1, 0(t0)
+    add     s10, s10, t1
+    addi    s9, s9, 64                  # the next cache line
+    bltu    s9, s8, cache_nowrap
+    li      s9, 0
+cache_nowrap:
+    addi    t3, t3, -1
+    bnez    t3, cache_inner
+    lw      t1, 0(s1)                   # one op done
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       cache_loop
+
 w_mem:
     # Allocate arg0 pages; the bump allocator hands them out contiguously.
     mv      s6, s2                      # pages left to allocate

@@ -29,17 +29,22 @@ public enum WorkloadKind
     WorkingSet = 10,
     /// <summary>Integer work with four independent chains (add, shift, xor): enough instruction-level parallelism to keep every ALU port busy.</summary>
     Alu = 11,
+    /// <summary>Read-mostly data: fills N pages once with bytes that depend only on their offset (the same in every guest), then reads them forever.</summary>
+    Cache = 12,
 }
 
 /// <summary>
 /// A workload and its parameters. Parse one from text such as <c>cpu</c>, <c>mem:pages=64,stride=64</c>,
 /// <c>alu</c>, <c>io:work=200,sleep=1</c>, <c>bursty:busy=5,idle=5</c>, <c>exit-csr:work=10</c>, <c>exit-mmio</c>, <c>exit-pv</c>,
-/// <c>phases:pages=64,ticks=5</c>, <c>wset:pages=256,touch=448,delay=0</c>.
+/// <c>phases:pages=64,ticks=5</c>, <c>wset:pages=256,touch=448,delay=0</c>, <c>cache:pages=64</c>.
 /// </summary>
 public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, uint Arg2 = 0, uint Arg3 = 0)
 {
     public static Workload Cpu(uint roundsPerOp = 100) => new(WorkloadKind.Cpu, roundsPerOp);
     public static Workload Alu(uint roundsPerOp = 100) => new(WorkloadKind.Alu, roundsPerOp);
+
+    /// <summary>Fills <paramref name="pages"/> pages once with the same bytes in every guest, then only reads them (see <see cref="WorkloadKind.Cache"/>).</summary>
+    public static Workload Cache(uint pages) => new(WorkloadKind.Cache, pages);
     public static Workload Memory(uint pages, uint stride = 64) => new(WorkloadKind.Memory, pages, stride);
     public static Workload Io(uint workRounds = 200, uint sleepTicks = 1) => new(WorkloadKind.Io, workRounds, sleepTicks);
     public static Workload Bursty(uint busyTicks = 5, uint idleTicks = 5) => new(WorkloadKind.Bursty, busyTicks, idleTicks);
@@ -62,7 +67,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
     public static Workload WorkingSet(uint pages, uint touchPages, uint startDelayTicks = 0) => new(WorkloadKind.WorkingSet, pages, touchPages, startDelayTicks);
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases", "wset", "alu"];
+    public static readonly IReadOnlyList<string> Names = ["cpu", "mem", "io", "bursty", "exit-csr", "exit-mmio", "exit-pv", "scribble", "bad-vector", "phases", "wset", "alu", "cache"];
 
     /// <summary>Parses a workload; on failure returns null and a message naming what is wrong.</summary>
     public static Workload? Parse(string text, out string? error)
@@ -94,10 +99,11 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
             "bad-vector" => new Workload(WorkloadKind.BadVector),
             "phases" => Phases(Get("pages", 64), Get("ticks", 5), Get("delay", 0), args.ContainsKey("idle") ? Get("idle", 0) : null),
             "wset" => WorkingSet(Get("pages", 64), Get("touch", Get("pages", 64)), Get("delay", 0)),
+            "cache" => Cache(Get("pages", 64)),
             _ => null,
         };
         if (w is null) error = $"workload: unknown workload '{name}' (known: {string.Join(", ", Names)})";
-        else if (w.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet && w.Arg0 == 0) { error = $"workload: {name} needs pages >= 1"; return null; }
+        else if (w.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet or WorkloadKind.Cache && w.Arg0 == 0) { error = $"workload: {name} needs pages >= 1"; return null; }
         return w;
     }
 
@@ -114,6 +120,7 @@ public sealed record Workload(WorkloadKind Kind, uint Arg0 = 0, uint Arg1 = 0, u
         WorkloadKind.Scribble => "scribble",
         WorkloadKind.Phases => $"phases:pages={Arg0},ticks={Arg1},delay={Arg2},idle={Arg3}",
         WorkloadKind.WorkingSet => $"wset:pages={Arg0},touch={Arg1},delay={Arg2}",
+        WorkloadKind.Cache => $"cache:pages={Arg0}",
         _ => "bad-vector",
     };
 }

@@ -217,7 +217,7 @@ public sealed record VmConfig
         if (WatchdogMilliseconds < 0) throw new ConfigurationException($"{where}.watchdog-ms", "must not be negative");
         if (TickMilliseconds < 0) throw new ConfigurationException($"{where}.tick-ms", "must not be negative");
         if (ResetLimit < 0) throw new ConfigurationException($"{where}.reset-limit", $"{ResetLimit} must not be negative");
-        if (Workload.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet && Workload.Arg0 > MemoryPages - 16)
+        if (Workload.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet or WorkloadKind.Cache && Workload.Arg0 > MemoryPages - 16)
             throw new ConfigurationException($"{where}.workload", $"{Workload} with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");
         if (Workload.Kind is WorkloadKind.WorkingSet && Workload.Arg1 > MemoryPages - 16)
             throw new ConfigurationException($"{where}.workload", $"{Workload} touches {Workload.Arg1} pages, which do not fit in {MemoryPages} pages of guest RAM");

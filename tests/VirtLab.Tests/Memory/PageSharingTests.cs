@@ -66,4 +66,23 @@ public class PageSharingExperimentTests
         Assert.True(saved[0] >= 0 && saved[3] > saved[0], string.Join(",", saved));
         for (int i = 1; i < saved.Count; i++) Assert.True(saved[i] >= saved[i - 1], string.Join(",", saved));
     }
+
+    /// <summary>
+    /// The ESX shape: with identical guests whose data is read-mostly, the fraction of memory saved
+    /// grows with the number of guests and levels off, because each further guest adds one more copy
+    /// of pages that already have a shared frame.
+    /// </summary>
+    [Fact]
+    public void The_saved_fraction_of_identical_read_mostly_guests_grows_and_levels_off()
+    {
+        var r = new VirtLab.Experiments.PageSharingExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "40", ["max-vms"] = "6", ["workload"] = "cache:pages=48" }, seed: 1);
+        var rows = r.Table("sharing").Rows.Where(x => (string)x[0] == "identical").ToList();
+        var fraction = rows.Select(x => (double)x[7]).ToList();
+        string all = string.Join(", ", fraction.Select(f => f.ToString("F3")));
+        for (int i = 1; i < fraction.Count; i++) Assert.True(fraction[i] >= fraction[i - 1] - 0.01, $"saved fraction fell: {all}");
+        Assert.True(fraction[1] - fraction[0] > 3 * (fraction[5] - fraction[4]), $"does not level off: {all}");
+        Assert.True(fraction[5] > 0.5, $"identical read-mostly guests should save most of their memory: {all}");
+        // The pages are written once and then only read: sharing is not broken over and over.
+        Assert.All(rows, x => Assert.True(Convert.ToInt64(x[8]) < Convert.ToInt64(x[2]) / 2, $"copy-on-write faults {x[8]} for {x[2]} pages"));
+    }
 }
