@@ -40,9 +40,7 @@ public sealed class IdleTaxExperiment : IExperiment
         int activePages = Options.Int(o, Defaults, "active-pages", 1, vmPages - 32);
         int guestRam = Options.Int(o, Defaults, "guest-ram-pages", 64, 1 << 20);
         double activeStart = Options.Double(o, Defaults, "active-start-ms", 0);
-        var th = Options.Doubles(o, Defaults, "thresholds");
-        if (th.Count != 4 || !(th[0] > th[1] && th[1] > th[2] && th[2] > th[3] && th[0] < 1))
-            throw new ConfigurationException("thresholds", "needs four falling fractions below 1: high,soft,hard,low");
+        var thresholds = Options.Thresholds(o, Defaults, "thresholds");
         const int hypervisorPages = 256;
 
         var result = new ExperimentResult(Name);
@@ -57,7 +55,7 @@ public sealed class IdleTaxExperiment : IExperiment
             var hostConfig = new HostConfig
             {
                 Cores = 2, RamPages = guestRam + hypervisorPages, HypervisorMemoryPages = hypervisorPages, IdleMemoryTax = tau,
-                ReclamationThresholds = new ReclamationThresholds(th[0], th[1], th[2], th[3]), Seed = seed,
+                ReclamationThresholds = thresholds, Seed = seed,
             };
             var host = new Host(hostConfig);
             // Idle: one short busy phase over idle-pages pages at boot, then asleep with them on its free list.
@@ -103,7 +101,7 @@ public sealed class IdleTaxExperiment : IExperiment
         result.Notes.Add($"Two VMs of {vmPages} pages, equal shares (1000), on {guestRam} pages of guest RAM. The idle VM touches {idlePages} pages once at boot (one 2-tick busy phase), frees them and sleeps; the active VM starts at {activeStart} ms and walks {activePages} pages for the rest of the run (one op = one walk).");
         result.Notes.Add("active_est_pages: the hypervisor's estimate (sampling 100 random guest pages per 20 ms; the largest of a slow average, a fast average and the running period's count) times the VM's size. ops_per_ms of the active VM counts from its start.");
         result.Notes.Add("The estimate lags: start the active VM before the idle VM's slow average has forgotten its boot (--active-start-ms 100) and both look alike, the active VM is swapped, and a vCPU stalled on swap-ins touches so few pages that it looks idle too.");
-        result.Notes.Add($"Thresholds high/soft/hard/low = {th[0]:P0}/{th[1]:P0}/{th[2]:P0}/{th[3]:P0} of guest RAM (scaled up from ESX's 6/4/2/1% for a host this small; see the ballooning experiment).");
+        result.Notes.Add($"Thresholds high/soft/hard/low = {thresholds.High:P0}/{thresholds.Soft:P0}/{thresholds.Hard:P0}/{thresholds.Low:P0} of guest RAM (scaled up from ESX's 6/4/2/1% for a host this small; see the ballooning experiment).");
         return result;
     }
 

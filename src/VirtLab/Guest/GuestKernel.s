@@ -128,7 +128,7 @@ spin_done:
     ret
 
 # --------------------------------------------------------------------------------------------
-# Workload 10, ALU-bound with parallelism: arg0 rounds of four independent chains (add, shift,
+# Workload 11, ALU-bound with parallelism: arg0 rounds of four independent chains (add, shift,
 # xor), the shape of unrolled checksum or hashing code over several streams. Unlike spin, whose
 # every step waits for the one before (and for a multiply), a core can issue these as fast as it
 # has ALU ports.
@@ -168,13 +168,55 @@ alu_count:
 # page for the first time: those are the guest page faults that make the hypervisor hand out
 # host frames.
 # --------------------------------------------------------------------------------------------
+w_mem:
+    # Allocate arg0 pages; the bump allocator hands them out contiguously.
+    mv      s6, s2                      # pages left to allocate
+    li      s7, 0                       # base (first page)
+mem_alloc:
+    beqz    s6, mem_ready
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    bnez    s7, mem_alloc_next
+    mv      s7, a0
+mem_alloc_next:
+    addi    s6, s6, -1
+    j       mem_alloc
+mem_oom:
+    li      a0, 2
+    mv      a1, s2
+    j       panic
+mem_ready:
+    slli    s8, s2, 12                  # s8 = working set in bytes
+    li      s9, 0                       # offset
+    bnez    s3, mem_loop
+    li      s3, 64                      # default stride: one cache line
+mem_loop:
+    li      s10, 64
+mem_inner:
+    add     t0, s7, s9
+    lw      t1, 0(t0)
+    addi    t1, t1, 1
+    sw      t1, 0(t0)
+    add     s9, s9, s3
+    bltu    s9, s8, mem_nowrap
+    sub     s9, s9, s8
+mem_nowrap:
+    addi    s10, s10, -1
+    bnez    s10, mem_inner
+    lw      t1, 0(s1)
+    addi    t1, t1, 1
+    sw      t1, 0(s1)
+    j       mem_loop
+
 # --------------------------------------------------------------------------------------------
-# cache: read-mostly data that identical guests hold alike, like the same files in every guest's
-# page cache or the same shared libraries. Allocates arg0 pages and fills them once, each word with
-# a value computed from its offset in the region (not from its address), so every guest running
-# this workload holds pages with the same bytes. Then it reads them over and over, one cache line
-# at a time. Nothing writes the pages again, so once the host's page sharing has found them they
-# stay shared.
+# Workload 12, read-mostly data that identical guests hold alike, like the same files in every
+# guest's page cache or the same shared libraries. Allocates arg0 pages (as workload 1 does) and
+# fills them once, each word with a value computed from its offset in the region (not from its
+# address), so every guest running this workload holds pages with the same bytes. Then it reads
+# them over and over, one cache line at a time. Nothing writes the pages again, so once the host's
+# page sharing has found them they stay shared.
+# --------------------------------------------------------------------------------------------
 w_cache:
     mv      s6, s2                      # pages left to allocate
     li      s7, 0                       # base (first page)
@@ -220,47 +262,6 @@ cache_nowrap:
     addi    t1, t1, 1
     sw      t1, 0(s1)
     j       cache_loop
-
-w_mem:
-    # Allocate arg0 pages; the bump allocator hands them out contiguously.
-    mv      s6, s2                      # pages left to allocate
-    li      s7, 0                       # base (first page)
-mem_alloc:
-    beqz    s6, mem_ready
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    bnez    s7, mem_alloc_next
-    mv      s7, a0
-mem_alloc_next:
-    addi    s6, s6, -1
-    j       mem_alloc
-mem_oom:
-    li      a0, 2
-    mv      a1, s2
-    j       panic
-mem_ready:
-    slli    s8, s2, 12                  # s8 = working set in bytes
-    li      s9, 0                       # offset
-    bnez    s3, mem_loop
-    li      s3, 64                      # default stride: one cache line
-mem_loop:
-    li      s10, 64
-mem_inner:
-    add     t0, s7, s9
-    lw      t1, 0(t0)
-    addi    t1, t1, 1
-    sw      t1, 0(t0)
-    add     s9, s9, s3
-    bltu    s9, s8, mem_nowrap
-    sub     s9, s9, s8
-mem_nowrap:
-    addi    s10, s10, -1
-    bnez    s10, mem_inner
-    lw      t1, 0(s1)
-    addi    t1, t1, 1
-    sw      t1, 0(s1)
-    j       mem_loop
 
 # --------------------------------------------------------------------------------------------
 # Workload 9, memory demand in phases: after sleeping arg2 ticks, allocate arg0 pages from the kernel's allocator, then walk

@@ -39,7 +39,7 @@ public sealed unsafe partial class Hart
         _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
         _translationThreshold = mem.TranslationThreshold;
         DecodedInstruction* ip = _slots + ((pc & PageMask) >> 2);
-        if (ip->Heat < 0 || ++ip->Heat == _translationThreshold)
+        if (EnteredHotCode(ip))
         {
             // Hot code: run its translation, and end the block where the translation stops.
             var (next, rest) = RunTranslation(ip, slice);
@@ -192,7 +192,7 @@ public sealed unsafe partial class Hart
                 ip = run = _slots + ((target - _pageBase) >> 2);
                 if (left > 0)
                 {
-                    if (ip->Heat < 0 || ++ip->Heat == _translationThreshold) goto Translated;
+                    if (EnteredHotCode(ip)) goto Translated;
                     if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
                     continue;
                 }
@@ -207,7 +207,7 @@ public sealed unsafe partial class Hart
                 _pageBase = target & ~PageMask;
                 _slots = mem.CodePage((int)(off >> PhysicalMemory.PageShift));
                 ip = run = _slots + ((target & PageMask) >> 2);
-                if (ip->Heat < 0 || ++ip->Heat == _translationThreshold) goto Translated;
+                if (EnteredHotCode(ip)) goto Translated;
                 if (left < DecodedCode.SlotsPerPage) PlantBudgetEnd(ip, left);
                 continue;
             }
@@ -263,6 +263,14 @@ public sealed unsafe partial class Hart
         *_budgetEnd = _budgetEndCovers;
         _budgetEnd = null;
     }
+
+    /// <summary>
+    /// Counts one more jump into <paramref name="ip"/> and says whether translated code should run
+    /// there: it already has a translation (or is known to have none: <see cref="DecodedInstruction.Cold"/>,
+    /// which <see cref="RunTranslation"/> turns down at once), or it has just become hot.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool EnteredHotCode(DecodedInstruction* ip) => ip->Heat < 0 || ++ip->Heat == _translationThreshold;
 
     /// <summary>
     /// Runs the translation of the hot code at <paramref name="ip"/> (making it first if the code has

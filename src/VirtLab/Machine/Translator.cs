@@ -290,21 +290,18 @@ internal static unsafe class Translator
             for (int i = first; i <= last; i++) EmitInstruction(i, refund: last - i + 1);
 
             // Falling off the end of the block: into the next block of the region, or out.
-            if (!EndsBlock(_slots[last].Op)) GoTo(last + 1);
+            if (!EndsBlock(_slots[last].Op)) _il.Emit(OpCodes.Br, LabelFor(PcOf(last + 1)));
         }
 
-        /// <summary>Continues at <paramref name="slot"/> of this page (or the next page's first instruction): inside the region or out of it.</summary>
-        private void GoTo(int slot)
-        {
-            if (slot < DecodedCode.SlotsPerPage && _region.Included[slot]) _il.Emit(OpCodes.Br, _blockLabel[slot]);
-            else _il.Emit(OpCodes.Br, Exit(PcOf(slot), 0));
-        }
-
-        private void GoToTarget(uint target)
+        /// <summary>
+        /// Where control goes to continue at <paramref name="target"/>: the block of the region that
+        /// starts there, or an exit to the interpreter at that address (outside the region, or past
+        /// the page's end into the next page).
+        /// </summary>
+        private Label LabelFor(uint target)
         {
             uint offset = target - _pageBase;
-            if (offset < PhysicalMemory.PageSize && _region.Included[offset >> 2]) _il.Emit(OpCodes.Br, _blockLabel[offset >> 2]);
-            else _il.Emit(OpCodes.Br, Exit(target, 0));
+            return offset < PhysicalMemory.PageSize && _region.Included[offset >> 2] ? _blockLabel[offset >> 2] : Exit(target, 0);
         }
 
         // ------------------------------------------------------------ registers
@@ -339,7 +336,7 @@ internal static unsafe class Translator
 
                 case Op.Jal:
                     Write(rd, () => Constant((int)d.Link));
-                    GoToTarget((uint)d.Imm);
+                    _il.Emit(OpCodes.Br, LabelFor((uint)d.Imm));
                     break;
                 case Op.Jalr:
                     // target = (rs1 + imm) & ~1, computed before rd is written (rd may be rs1); a
@@ -439,15 +436,8 @@ internal static unsafe class Translator
         {
             LoadRegister(d.Rs1);
             LoadRegister(d.Rs2);
-            _il.Emit(compareAndBranch, TakenLabel((uint)d.Imm));
-            GoTo(slot + 1);
-        }
-
-        /// <summary>The label a taken branch goes to: a block of the region, or an exit to the target.</summary>
-        private Label TakenLabel(uint target)
-        {
-            uint offset = target - _pageBase;
-            return offset < PhysicalMemory.PageSize && _region.Included[offset >> 2] ? _blockLabel[offset >> 2] : Exit(target, 0);
+            _il.Emit(compareAndBranch, LabelFor((uint)d.Imm));
+            _il.Emit(OpCodes.Br, LabelFor(PcOf(slot + 1)));
         }
 
         /// <summary>
