@@ -24,20 +24,31 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
     /// <summary>Windows kept in the profile's stream (the most recent ones).</summary>
     public const int WindowsKept = 64;
     /// <summary>
-    /// Samples between updates of the profile: often enough to follow phases of the guest's work
-    /// (about a millisecond of simulated time at one instruction per cycle), rarely enough that the
-    /// core model's replays, one per new profile, stay cheap.
+    /// Samples between looks at whether the profile should change: all the kept windows are new by
+    /// then (about 10 ms of a vCPU's running time at the default sample interval), so a change of
+    /// phase shows within one update. Most updates find the guest doing what it did and change nothing.
     /// </summary>
-    public const int SamplesPerUpdate = 4 * WindowsKept;
+    public const int SamplesPerUpdate = WindowsKept;
+    /// <summary>
+    /// Windows after which a new vCPU gets its first, provisional profile (a millisecond or so of
+    /// running), instead of the core model guessing for the whole first update. Until the profile
+    /// holds <see cref="WindowsKept"/> windows it is republished each time the windows double (8, 16, 32, 64).
+    /// </summary>
+    public const int FirstProfileWindows = 8;
     /// <summary>
     /// The footprint is the pages touched in this many recent samples. One sample sees only a few
-    /// pages, so it takes hundreds of them to see a working set of hundreds of pages.
+    /// pages, so it takes hundreds of them to see a working set of a hundred pages.
     /// </summary>
-    public const int FootprintSamples = 1024;
+    public const int FootprintSamples = 256;
 
     private readonly uint[] _shadow = new uint[32];
-    private readonly Queue<SampledInstruction[]> _windows = new();
+    private readonly Queue<(SampledInstruction[] Instructions, uint[] Pcs)> _windows = new();
     private readonly List<SampledInstruction> _window = new(WindowLength);
+    private readonly List<uint> _windowPcs = new(WindowLength);
+    private uint[] _publishedPcs = [];                // where the instructions of the published stream were
+    private HashSet<uint> _publishedCode = new();     // the same, as a set
+    private double _publishedFootprint;
+    private int _publishedWindows;                    // windows in the published stream; fewer than WindowsKept while the vCPU is new
     private readonly Dictionary<uint, long> _pageLastSeen = new();   // page -> index of the last sample that touched it
     private long _sampleIndex;
     private int _samples;
@@ -51,6 +62,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         uint known = 0xFFFF_FFFF;   // bit r: the shadow value of x_r is known
         for (int r = 0; r < 32; r++) _shadow[r] = hart[r];
         _window.Clear();
+        _windowPcs.Clear();
         while (_window.Count < WindowLength)
         {
             if (!TryReadRam(space, pc, 4, out uint w)) break;
@@ -110,7 +122,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
                     cls = InstructionClass.Branch;
                     src2 = (byte)rs2;
                     rd = 0;
-                    if (!(k1 && k2)) { Add(cls, 0, src1, src2, false); goto done; }
+                    if (!(k1 && k2)) { Add(pc, cls, 0, src1, src2, false); goto done; }
                     taken = f3 switch
                     {
                         0 => a == b, 1 => a != b, 4 => (int)a < (int)b, 5 => (int)a >= (int)b, 6 => a < b, _ => a >= b,
@@ -133,14 +145,14 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
                 }
                 case 0x67:                                                           // jalr
                     cls = InstructionClass.Branch;
-                    if (!k1) { Add(cls, (byte)rd, src1, 0, true); goto done; }
+                    if (!k1) { Add(pc, cls, (byte)rd, src1, 0, true); goto done; }
                     value = pc + 4;
                     next = (a + (uint)immI) & ~1u;
                     taken = true;
                     break;
                 default: goto done;                                                  // system, fence: they trap or the look-ahead stops
             }
-            Add(cls, (byte)rd, src1, src2, taken);
+            Add(pc, cls, (byte)rd, src1, src2, taken);
             if (rd != 0)
             {
                 if (value is uint v) { _shadow[rd] = v; known |= 1u << rd; }
@@ -151,31 +163,78 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
     done:
         if (_window.Count > 0)
         {
-            _windows.Enqueue(_window.ToArray());
+            _windows.Enqueue((_window.ToArray(), _windowPcs.ToArray()));
             if (_windows.Count > WindowsKept) _windows.Dequeue();
         }
         _sampleIndex++;
-        if (++_samples >= SamplesPerUpdate) Publish();
+        if (++_samples >= SamplesPerUpdate || (_publishedWindows < WindowsKept && _windows.Count >= Math.Max(FirstProfileWindows, 2 * _publishedWindows))) Publish();
     }
 
-    private void Add(InstructionClass cls, byte rd, byte rs1, byte rs2, bool endsBlock)
+    private void Add(uint pc, InstructionClass cls, byte rd, byte rs1, byte rs2, bool endsBlock)
     {
         _window.Add(new SampledInstruction(cls, rd, rs1, rs2, endsBlock));
+        _windowPcs.Add(pc);
         _instructions++;
         if (cls is InstructionClass.Load or InstructionClass.Store) _memoryInstructions++;
     }
 
-    /// <summary>Hands the recent windows, and the pages touched in the last <see cref="FootprintSamples"/> samples, to the profile.</summary>
+    /// <summary>
+    /// Hands the recent windows, and the pages touched in the last <see cref="FootprintSamples"/>
+    /// samples, to the profile, unless the guest is still doing what the profile already says: about
+    /// the same code (see <see cref="CodeChangeTolerance"/>) over about the same footprint (see
+    /// <see cref="FootprintTolerance"/>). A new version of the profile makes the core model replay
+    /// it, so keeping a steady guest's profile steady is what makes the model cost nothing while
+    /// nothing changes.
+    /// </summary>
     private void Publish()
     {
         long oldest = _sampleIndex - FootprintSamples;
         foreach (var (page, seen) in _pageLastSeen)
             if (seen < oldest) _pageLastSeen.Remove(page);
-        profile.MemoryFraction = _instructions > 0 ? (double)_memoryInstructions / _instructions : 0;
-        profile.FootprintBytes = Math.Max(1, _pageLastSeen.Count) * (double)PhysicalMemory.PageSize;
-        profile.Stream = _windows.SelectMany(w => w).ToArray();
+        double footprint = Math.Max(1, _pageLastSeen.Count) * (double)PhysicalMemory.PageSize;
+        uint[] pcs = _windows.SelectMany(w => w.Pcs).ToArray();
+        var code = new HashSet<uint>(pcs);
+        double slack = Math.Max(FootprintTolerance * _publishedFootprint, FootprintSlackPages * (double)PhysicalMemory.PageSize);
+        bool sameFootprint = Math.Abs(footprint - _publishedFootprint) <= slack;
+        bool sameCode = _publishedWindows == WindowsKept
+            && FractionOutside(pcs, _publishedCode) <= CodeChangeTolerance
+            && FractionOutside(_publishedPcs, code) <= CodeChangeTolerance;
+        if (!(sameCode && sameFootprint))
+        {
+            profile.Update(
+                memoryFraction: _instructions > 0 ? (double)_memoryInstructions / _instructions : 0,
+                footprintBytes: footprint,
+                stream: _windows.SelectMany(w => w.Instructions).ToArray());
+            _publishedPcs = pcs;
+            _publishedWindows = _windows.Count;
+            _publishedCode = code;
+            _publishedFootprint = footprint;
+        }
         _samples = 0;
         _instructions = _memoryInstructions = 0;
+    }
+
+    /// <summary>
+    /// Largest share of sampled instructions that may lie outside the code of the published profile
+    /// (or of the published profile's outside the new sample's) with the profile kept: a tenth.
+    /// Code a few windows happened to land in, such as a timer handler, does not make a new profile;
+    /// a change of phase, where most of the time goes to other code, does.
+    /// </summary>
+    public const double CodeChangeTolerance = 0.1;
+    /// <summary>Relative change in footprint below which the profile is kept: an eighth.</summary>
+    public const double FootprintTolerance = 0.125;
+    /// <summary>
+    /// Change in footprint, in pages, that never counts as a change: a small working set gains or
+    /// loses a stack or data page between samples, far below what moves a 256 KiB cache's miss rate.
+    /// </summary>
+    public const int FootprintSlackPages = 4;
+
+    private static double FractionOutside(uint[] pcs, HashSet<uint> code)
+    {
+        if (pcs.Length == 0) return 0;
+        int outside = 0;
+        foreach (uint pc in pcs) if (!code.Contains(pc)) outside++;
+        return (double)outside / pcs.Length;
     }
 
     /// <summary>

@@ -18,11 +18,17 @@ namespace VirtLab.Hypervisor;
 public sealed class Vcpu : ITrapSink, ISchedulable
 {
     /// <summary>
-    /// Cycles of guest execution between samples of what the guest executes (for the SMT core model;
-    /// see <see cref="InstructionSampler"/>). Counting cycles rather than instructions keeps the
-    /// profile as fresh for slow, stalling code as for fast code.
+    /// Least cycles of guest execution between samples of what the guest executes (for the SMT core
+    /// model; see <see cref="InstructionSampler"/>). A sample is taken where a run of the guest ends
+    /// anyway (the end of its share of a scheduling step, a timer deadline) once this many cycles
+    /// have passed since the last one, so sampling never cuts the guest's execution into shorter
+    /// pieces: with the default step of 0.05 ms (5,000 cycles) that is a sample in every fourth step
+    /// a vCPU runs. Sampling more often than that costs more host time than the guest's own
+    /// execution would take, and a steady guest's profile does not change anyway.
+    /// Counting cycles rather than instructions keeps the profile as fresh for slow, stalling code
+    /// as for fast code.
     /// </summary>
-    public const int SampleInterval = 509;
+    public const int SampleInterval = 16_384;
     /// <summary>Exceptions in a row without a retired instruction after which the guest is judged stuck in a fault loop.</summary>
     public const int FaultLoopLimit = 32;
 
@@ -30,6 +36,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     private uint _exitTval;
     private double _pendingCharge;
     private double _stallDebt;
+    private double _cyclesSinceSample;
     private int _consecutiveFaults;
     private long _emulated;
     private readonly InstructionSampler _sampler;
@@ -92,8 +99,6 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             if (TryInjectInterrupt(t, ref used)) continue;
             long max = (long)((budget - used) * ipc);
             if (max < 1) break;
-            long sampleAfter = Math.Max(1, (long)(SampleInterval * ipc));   // a sample every SampleInterval cycles, whatever the guest's speed
-            if (max > sampleAfter) max = sampleAfter;
             if (InterruptCanBeTaken(InterruptBits.MachineTimer))
             {
                 ulong deadline = Vm.Clint.DeadlineCycle(Index);
@@ -106,7 +111,12 @@ public sealed class Vcpu : ITrapSink, ISchedulable
             long n = Hart.Run(max);
             used += n / ipc;
             if (n > 0) _consecutiveFaults = 0;
-            if (n >= max && !Hart.PendingExit) _sampler.Sample();
+            _cyclesSinceSample += n / ipc;
+            if (n >= max && !Hart.PendingExit && _cyclesSinceSample >= SampleInterval)
+            {
+                _sampler.Sample();
+                _cyclesSinceSample = 0;
+            }
             used += _pendingCharge;
             _pendingCharge = 0;
             Hart.StopRequested = false;
@@ -177,9 +187,18 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         return cycles;
     }
 
-    /// <summary>Charges an exit that happened inside the hart's run (MMIO, guest page fault).</summary>
-    internal void ChargeDuringRun(VmExitReason reason, ulong cycles, bool toHypervisorProcess = false) =>
+    /// <summary>
+    /// Charges an exit that happened inside the hart's run (MMIO, guest page fault, swap-in) and ends
+    /// the run after the faulting instruction. An exit stops the guest: its cost (a swap-in's
+    /// milliseconds above all) must be paid before the guest's next instruction, not after however
+    /// many the run had left, or a swapping guest would fault in further pages while it is meant
+    /// to be waiting for the first.
+    /// </summary>
+    internal void ChargeDuringRun(VmExitReason reason, ulong cycles, bool toHypervisorProcess = false)
+    {
         _pendingCharge += Charge(reason, cycles, toHypervisorProcess);
+        Hart.StopRequested = true;
+    }
 
     void ITrapSink.OnTrap(Hart hart, TrapCause cause, uint tval)
     {

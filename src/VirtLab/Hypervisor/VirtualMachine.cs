@@ -186,8 +186,7 @@ public sealed class VirtualMachine : IReclaimableVm
     {
         var vcpu = Current;
         if (vcpu is null) return;
-        vcpu.ChargeDuringRun(VmExitReason.Mmio, Host.Costs.VmExitCycles + Host.Costs.MmioEmulationCycles, toHypervisorProcess: !inHostKernel);
-        vcpu.Hart.StopRequested = true;   // end the run right after this instruction: the hypervisor handles it now
+        vcpu.ChargeDuringRun(VmExitReason.Mmio, Host.Costs.VmExitCycles + Host.Costs.MmioEmulationCycles, toHypervisorProcess: !inHostKernel);   // ends the run: the hypervisor handles it now
     }
 
     private void OnGuestPageFault(int page, MemoryAccess access) =>

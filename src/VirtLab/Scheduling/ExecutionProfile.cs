@@ -49,6 +49,15 @@ public sealed class ExecutionProfile
     /// </summary>
     public IReadOnlyList<SampledInstruction> Stream { get => _stream; set { _stream = value; Version++; } }
 
+    /// <summary>Sets all three measurements at once, as one new version.</summary>
+    public void Update(double memoryFraction, double footprintBytes, IReadOnlyList<SampledInstruction> stream)
+    {
+        _memoryFraction = memoryFraction;
+        _footprint = footprintBytes;
+        _stream = stream;
+        Version++;
+    }
+
     /// <summary>Changes whenever the profile does, so the core model can cache what it computed from it.</summary>
     public long Version { get; private set; }
 }

@@ -95,7 +95,7 @@ public sealed record SmtCoreModel
             // Round robin: the threads take turns at having the first pick of this cycle's slots.
             for (int k = 0; k < threads.Length && slots > 0; k++)
             {
-                var t = threads[(int)((cycle + k) % threads.Length)];
+                var t = threads.Length == 1 ? threads[0] : threads[(int)((cycle + k) & 1)];
                 while (slots > 0)
                 {
                     var ins = t.Next;
@@ -127,14 +127,15 @@ public sealed record SmtCoreModel
     /// <summary>One thread during a replay: where it is in its stream and when each register's value is ready.</summary>
     private sealed class ReplayThread
     {
-        private readonly IReadOnlyList<SampledInstruction> _stream;
+        private readonly SampledInstruction[] _stream;
         private readonly double _missRate;
         private double _missCredit;
         private int _position;
 
         public ReplayThread(ExecutionProfile profile, double missRate)
         {
-            _stream = profile.Stream.Count > 0 ? profile.Stream : Synthesise(profile.MemoryFraction);
+            _stream = profile.Stream.Count == 0 ? Synthesise(profile.MemoryFraction)
+                : profile.Stream as SampledInstruction[] ?? profile.Stream.ToArray();
             _missRate = missRate;
         }
 
@@ -144,7 +145,7 @@ public sealed record SmtCoreModel
 
         public void Advance(bool counted)
         {
-            if (++_position == _stream.Count) _position = 0;
+            if (++_position == _stream.Length) _position = 0;
             if (counted) Retired++;
         }
 
