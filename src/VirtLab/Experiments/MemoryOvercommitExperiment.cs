@@ -29,6 +29,12 @@ public sealed class MemoryOvercommitExperiment : IExperiment
     /// <summary>The reclamation settings a run may compare (<c>--settings</c>).</summary>
     public static readonly string[] Settings = ["balloon+swap", "swap", "balloon", "none"];
 
+    /// <summary>
+    /// Share of all vCPU time (%) spent waiting for swap-ins from which swapping is said to dominate:
+    /// half, the point where the guests wait on the swap device longer than they run.
+    /// </summary>
+    private const double StallDominance = 50;
+
     /// <summary>Frames the hypervisor keeps for itself (the same as the host default).</summary>
     private const int HypervisorPages = 256;
 
@@ -59,7 +65,7 @@ public sealed class MemoryOvercommitExperiment : IExperiment
 
         var result = new ExperimentResult(Name);
         var table = new Table("overcommit", "setting", "ratio", "guest_ram_pages", "ops", "relative", "crashed", "swap_outs", "swap_ins",
-            "balloon_pages", "balloon_freed_frames", "stall_ms", "stall_pct", "hard_or_low_pct", "reclaimed_most");
+            "balloon_pages", "balloon_freed_frames", "stall_ms", "stall_pct", "hard_or_low_pct", "reclaimed_most", "swap_stalls_dominate");
         result.Tables.Add(table);
         Table? series = null, hostSeries = null;
         // The baseline of each setting is ratio 1.0: host RAM equal to the VMs' configured memory.
@@ -99,7 +105,8 @@ public sealed class MemoryOvercommitExperiment : IExperiment
                 string most = swapOuts == 0 && balloonFreed == 0 ? "none" : swapOuts > balloonFreed ? "swap" : "balloon";
                 table.Add(setting, ratio, available, (long)ops, baseline > 0 ? ops / baseline : 0, host.Vms.Count(v => v.Crashed), swapOuts, swapIns,
                     (long)host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, stallMs, Measure.Pct(stallMs, n * duration),
-                    Measure.Pct(host.PeriodsInState[(int)ReclamationState.Hard] + host.PeriodsInState[(int)ReclamationState.Low], periods), most);
+                    Measure.Pct(host.PeriodsInState[(int)ReclamationState.Hard] + host.PeriodsInState[(int)ReclamationState.Low], periods), most,
+                    Measure.Pct(stallMs, n * duration) >= StallDominance ? "yes" : "no");
                 series ??= new Table("vm_series", ["setting", "ratio", .. ExperimentRunner.VmColumns]);
                 hostSeries ??= new Table("host_series", ["setting", "ratio", .. ExperimentRunner.HostColumns]);
                 foreach (var row in run.VmSeries.Rows) series.Add([setting, ratio, .. row]);
@@ -117,11 +124,14 @@ public sealed class MemoryOvercommitExperiment : IExperiment
             var swapDominant = rows.FirstOrDefault(r => (string)r[13] == "swap");
             result.Headlines.Add(($"{setting}: swapping reclaims most from",
                 swapDominant is null ? "no ratio in the sweep" : $"{(double)swapDominant[1]:0.##}x (swap-outs {(long)swapDominant[6]}, balloon freed {(long)swapDominant[9]})"));
+            var stallDominant = rows.FirstOrDefault(r => (string)r[14] == "yes");
+            result.Headlines.Add(($"{setting}: swap-in stalls take most of the vCPUs' time from",
+                stallDominant is null ? "no ratio in the sweep" : $"{(double)stallDominant[1]:0.##}x (stalled {(double)stallDominant[11]:F0} % of the time, throughput {(double)stallDominant[4]:P0})"));
         }
         result.Notes.Add($"{n} VMs of {vmPages} pages; ratio r gives the host round({n}*{vmPages}/r) pages for guests (plus {HypervisorPages} for the hypervisor). The VMs stay the same; the host shrinks.");
         result.Notes.Add($"Each guest runs wset:pages={wset},touch={touch}: it touches {touch} pages once, frees them, then walks a working set of {wset} of them forever. VM i boots {BootStaggerTicks}*i ms late.");
         result.Notes.Add($"ops = guest progress after {warmup} ms (the boots) to {duration} ms; relative = ops / ops at ratio 1.0 with the same setting.");
-        result.Notes.Add("balloon_freed_frames = inflated pages that had a frame; each swap-out frees one frame too. reclaimed_most compares the two. stall = swap-in stalls (CostModel.SwapInCycles each); stall_pct is of all vCPU time.");
+        result.Notes.Add("balloon_freed_frames = inflated pages that had a frame; each swap-out frees one frame too. reclaimed_most compares the two. stall = swap-in stalls (CostModel.SwapInCycles each); stall_pct is of all vCPU time; swap_stalls_dominate when it is 50 % or more.");
         return result;
     }
 }

@@ -106,6 +106,7 @@ public sealed class VirtualMachine : IReclaimableVm
     public int MemoryBlocks { get; internal set; }
 
     int IReclaimableVm.ActivePages => ActiveMemory.ActivePages;
+    ulong IReclaimableVm.Instructions => Instructions;
     double IReclaimableVm.IdleMemoryTax => Host.Config.IdleMemoryTax;
     int IReclaimableVm.MaxPages => Config.MemoryPages;
     int IReclaimableVm.MinPages => Config.MinPages;

@@ -41,7 +41,8 @@ public sealed record ActiveMemorySampling(int SamplePages = 100, double PeriodMi
 /// reacts to a growing working set within a period or two, and a slow one that keeps a VM that was
 /// busy recently from looking idle after one quiet period. A third figure, <see cref="CurrentFraction"/>,
 /// is the share of the running period's sample touched so far, so a VM that has just woken up
-/// counts as active before its period ends. The estimate is the largest of the three:
+/// counts as active before its period ends. The estimate is the largest of these and the last
+/// period's own measurement:
 /// the hypervisor would rather overestimate active memory (and tax too little) than take memory a
 /// guest is about to use. Until the first period ends nothing is known and the VM counts as fully active.
 /// </para>
@@ -88,9 +89,12 @@ public sealed class ActiveMemoryEstimator
 
     /// <summary>
     /// Estimated fraction of the VM's configured memory in active use: the largest of the slow
-    /// average, the fast average and the running count of the current period. 1 until the first period ends.
+    /// average, the fast average, the last period's measurement and the running count of the
+    /// current period. The last measurement is there because the running count starts again from
+    /// zero at each period's start: without it, a VM whose working set has just grown would count
+    /// as half idle for a whole period while the fast average catches up. 1 until the first period ends.
     /// </summary>
-    public double ActiveFraction => Periods == 0 ? 1 : Math.Max(Math.Max(FastAverage, SlowAverage), CurrentFraction);
+    public double ActiveFraction => Periods == 0 ? 1 : Math.Max(Math.Max(FastAverage, SlowAverage), Math.Max(LastMeasurement ?? 0, CurrentFraction));
 
     /// <summary>Estimated guest pages in active use: <see cref="ActiveFraction"/> of the configured size.</summary>
     public int ActivePages => (int)Math.Round(ActiveFraction * _memory.Pages);

@@ -57,6 +57,11 @@ public interface IReclaimableVm
     GuestMemory Memory { get; }
     /// <summary>The balloon device (set its <see cref="BalloonDevice.Target"/>).</summary>
     BalloonDevice Balloon { get; }
+    /// <summary>
+    /// Guest instructions retired so far. A balloon that lags its target while the guest retires
+    /// nothing (stalled on swap-ins, blocked, not scheduled) has not had the chance to answer.
+    /// </summary>
+    ulong Instructions { get; }
     /// <summary>True if the guest runs a balloon driver that answers.</summary>
     bool HasBalloonDriver { get; }
     /// <summary>The hypervisor's sampled estimate of the guest pages in active use (<see cref="ActiveMemoryEstimator"/>).</summary>
@@ -136,7 +141,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     /// </summary>
     public int HardStateGracePeriods { get; init; } = 3;
 
-    private readonly Dictionary<GuestMemory, (int Ballooned, int Stuck)> _progress = new();
+    private readonly Dictionary<GuestMemory, (int Ballooned, ulong Instructions, int Stuck)> _progress = new();
 
     /// <summary>
     /// The shares-per-page ratio rho = S / (P * (f + k * (1 - f))), k = 1 / (1 - tau), of a VM with
@@ -161,14 +166,17 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     /// <summary>True if the VM's balloon has stood still short of its target for <see cref="HardStateGracePeriods"/> periods.</summary>
     private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= HardStateGracePeriods;
 
+    // A period counts against a balloon only if it lagged and did not move although its guest ran:
+    // a guest that retired nothing (waiting for swap-ins, blocked in the low state) could not answer.
     private void Observe(IReclaimableVm v)
     {
         int ballooned = v.Memory.BalloonedPages;
+        ulong ran = v.Instructions;
         bool lagging = v.Balloon.Target > ballooned;
-        var (last, stuck) = _progress.TryGetValue(v.Memory, out var p) ? p : (ballooned, 0);
-        int now = lagging && ballooned == last ? stuck + 1 : 0;
-        if (now == UnresponsivePeriods) UnresponsiveDetections++;
-        _progress[v.Memory] = (ballooned, now);
+        var (last, lastRan, stuck) = _progress.TryGetValue(v.Memory, out var p) ? p : (ballooned, ran, 0);
+        int now = !lagging || ballooned != last ? 0 : ran != lastRan ? stuck + 1 : stuck;
+        if (now == UnresponsivePeriods && stuck != now) UnresponsiveDetections++;
+        _progress[v.Memory] = (ballooned, ran, now);
     }
 
     /// <summary>How many times a VM's balloon driver was judged not answering.</summary>
