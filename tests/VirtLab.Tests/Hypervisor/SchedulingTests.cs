@@ -176,6 +176,27 @@ public class SchedulingTests
     }
 
     [Fact]
+    public void A_steady_guest_keeps_its_profile_and_a_new_phase_gets_a_new_one()
+    {
+        var host = new Host(SmallHost(cores: 2) with { CyclesPerMillisecond = 100_000 });
+        var cpu = host.CreateVm(new VmConfig { Name = "cpu", Workload = Workload.Cpu() });
+        // Sleeps 40 ms, touches 300 pages, then walks 200 of them: its code and footprint change.
+        var grower = host.CreateVm(new VmConfig { Name = "grower", MemoryPages = 512, TickMilliseconds = 1, Workload = Workload.WorkingSet(200, 300, startDelayTicks: 40) });
+        host.RunFor(40);
+        long cpuAt40 = cpu.Vcpus[0].Profile.Version, growerAt40 = grower.Vcpus[0].Profile.Version;
+        double footprintAt40 = grower.Vcpus[0].Profile.FootprintBytes;
+        Assert.True(cpuAt40 > 0, "the cpu guest has a profile after 40 ms");
+        host.RunFor(160);
+        Assert.Equal(cpuAt40, cpu.Vcpus[0].Profile.Version);                   // the same loop: no new profile, no replays
+        Assert.True(grower.Vcpus[0].Profile.Version > growerAt40, "the grower's new phase was published");
+        Assert.True(grower.Vcpus[0].Profile.FootprintBytes > 4 * footprintAt40,
+            $"footprint {footprintAt40 / 4096} pages asleep, {grower.Vcpus[0].Profile.FootprintBytes / 4096} walking");
+        long growerWalking = grower.Vcpus[0].Profile.Version;
+        host.RunFor(100);
+        Assert.Equal(growerWalking, grower.Vcpus[0].Profile.Version);          // walking steadily: kept
+    }
+
+    [Fact]
     public void Smt_aware_placement_spreads_two_vcpus_over_two_cores_and_packed_does_not()
     {
         static double Throughput(SmtPlacement placement)

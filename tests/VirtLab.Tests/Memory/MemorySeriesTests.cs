@@ -113,6 +113,22 @@ public class MemorySeriesTests
     }
 
     [Fact]
+    public void A_swap_in_stalls_the_guest_before_its_next_instruction()
+    {
+        var host = new Host(new HostConfig { Cores = 1, RamPages = 2048, ReclamationPolicy = null });
+        var vm = host.CreateVm(new VmConfig { Name = "g", MemoryPages = 128, TickMilliseconds = 1, Workload = Workload.Memory(32, 4096) });
+        host.RunFor(5);
+        vm.Memory.SwapOutRandom(vm.Memory.MappedPages, new Random(1));
+        ulong before = vm.Instructions;
+        // One swap-in costs CostModel.SwapInCycles (3 ms): in 2 ms the guest gets its first page back
+        // and nothing more, since the stall is paid before the instruction after the fault.
+        host.RunFor(2);
+        Assert.Equal(1, vm.Memory.SwapIns);
+        Assert.True(vm.Instructions - before <= 1, $"{vm.Instructions - before} instructions retired during the stall");
+        Assert.Equal(3.0, vm.SwapInStallCycles / (double)host.Config.CyclesPerMillisecond);
+    }
+
+    [Fact]
     public void The_host_reads_a_swapped_out_progress_counter_from_the_swap_area_without_faulting_it_in()
     {
         var host = new Host(new HostConfig { Cores = 1, RamPages = 2048, ReclamationPolicy = null });
