@@ -34,10 +34,10 @@ public static class HypervisorBenchmark
         }
     }
 
-    private static readonly string[] Mix = ["cpu", "cpu", "cpu", "cpu", "mem:pages=16", "mem:pages=48", "io", "bursty", "exit-csr:work=2000", "exit-mmio:work=2000", "exit-pv:work=2000", "cpu", "cpu", "io", "bursty", "mem:pages=8"];
-    private static readonly string[] CpuOnly = Enumerable.Repeat("cpu", 16).ToArray();
+    internal static readonly string[] Mix = ["cpu", "cpu", "cpu", "cpu", "mem:pages=16", "mem:pages=48", "io", "bursty", "exit-csr:work=2000", "exit-mmio:work=2000", "exit-pv:work=2000", "cpu", "cpu", "io", "bursty", "mem:pages=8"];
+    internal static readonly string[] CpuOnly = Enumerable.Repeat("cpu", 16).ToArray();
 
-    private static Host BuildHost(string[] workloads)
+    internal static Host BuildHost(string[] workloads)
     {
         var host = new Host(new HostConfig { Cores = 4, ThreadsPerCore = 2, RamPages = 16_384 });
         for (int i = 0; i < workloads.Length; i++) host.CreateVm(new VmConfig { Name = $"vm{i}", Workload = Workload.Parse(workloads[i], out _)! });
@@ -45,6 +45,14 @@ public static class HypervisorBenchmark
     }
 
     private static double BareMips()
+    {
+        var machine = BareLoop();
+        machine.Run(20_000_000);
+        return machine.Run(200_000_000).Mips;
+    }
+
+    /// <summary>The bare machine's CPU-bound loop (a multiply chain, like the <c>cpu</c> workload), loaded and ready to run.</summary>
+    internal static VirtLab.Machine.Machine BareLoop()
     {
         var source = """
                 .text
@@ -64,7 +72,6 @@ public static class HypervisorBenchmark
             """;
         var machine = new VirtLab.Machine.Machine();
         machine.Load(VirtLab.Assembly.Assembler.Assemble(source).Program!);
-        machine.Run(20_000_000);
-        return machine.Run(200_000_000).Mips;
+        return machine;
     }
 }

@@ -10,12 +10,14 @@ using VirtLab.Benchmarks;
 //   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks                 BenchmarkDotNet, then the table
 //
 //   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --hypervisor [S]  16 VMs on 4x2 threads for S simulated seconds (default 10)
+//   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --hypervisor --bdn the same 10 s under BenchmarkDotNet, beside the bare loop
 //
 // Options: --quick, --runs N (quick mode, default 3), --no-qemu. Anything else goes to BenchmarkDotNet
 // (e.g. --filter '*loop*').
 
 if (args.Length > 0 && args[0] == "--hypervisor")
 {
+    if (args.Contains("--bdn")) return HypervisorBenchmarks.RunAndReport([.. args.Skip(1).Where(a => a != "--bdn")]);
     double seconds = args.Length > 1 && double.TryParse(args[1], CultureInfo.InvariantCulture, out double s) && s > 0 ? s : 10;
     HypervisorBenchmark.Run(seconds);
     return 0;
