@@ -160,10 +160,10 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     public static double SharesPerPage(IReclaimableVm v, int pages) =>
         SharesPerPage(v.Shares, pages, pages <= 0 ? 1 : (double)v.ActivePages / pages, v.IdleMemoryTax);
 
-    /// <summary>True if the VM's balloon has lagged its target for <see cref="UnresponsivePeriods"/> periods without moving.</summary>
+    /// <summary>True if the VM's balloon has lagged its target without moving for <see cref="UnresponsivePeriods"/> periods in which its guest ran.</summary>
     public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= UnresponsivePeriods;
 
-    /// <summary>True if the VM's balloon has stood still short of its target for <see cref="HardStateGracePeriods"/> periods.</summary>
+    /// <summary>True if the VM's balloon has stood still short of its target for <see cref="HardStateGracePeriods"/> periods in which its guest ran.</summary>
     private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= HardStateGracePeriods;
 
     // A period counts against a balloon only if it lagged and did not move although its guest ran:
