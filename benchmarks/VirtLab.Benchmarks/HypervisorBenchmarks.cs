@@ -1,6 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
@@ -64,13 +63,10 @@ public class HypervisorBenchmarks
 
     private static readonly Dictionary<string, ulong> Counts = new();
 
+    private static ulong InstructionsOf(BenchmarkCase c) => InstructionsOf(c.Descriptor.WorkloadMethod.Name);
+
     /// <summary>Guest MIPS of a benchmark case: its instruction count over its mean time.</summary>
-    public static double? Mips(Summary summary, BenchmarkCase c)
-    {
-        var stats = summary[c]?.ResultStatistics;
-        if (stats is null || stats.Mean <= 0) return null;
-        return InstructionsOf(c.Descriptor.WorkloadMethod.Name) / (stats.Mean / 1e9) / 1e6;
-    }
+    public static double? Mips(Summary summary, BenchmarkCase c) => GuestMipsColumn.Mips(summary, c, InstructionsOf);
 
     /// <summary>Runs the benchmarks and prints wall time, guest MIPS and the share of bare side by side.</summary>
     public static int RunAndReport(string[] args)
@@ -94,27 +90,6 @@ public class HypervisorBenchmarks
 
     private sealed class Config : BenchmarkDotNet.Configs.ManualConfig
     {
-        public Config()
-        {
-            AddColumn(new GuestMipsColumn());
-        }
-    }
-
-    /// <summary>The "Guest MIPS" column of the summary table.</summary>
-    private sealed class GuestMipsColumn : IColumn
-    {
-        public string Id => "HypervisorGuestMips";
-        public string ColumnName => "Guest MIPS";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Guest instructions retired per second of host time (mean), in millions, all VMs together";
-        public bool IsAvailable(Summary summary) => true;
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-            Mips(summary, benchmarkCase) is double mips ? mips.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
+        public Config() => AddColumn(new GuestMipsColumn("Guest instructions retired per second of host time (mean), in millions, all VMs together", InstructionsOf));
     }
 }

@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using System.Globalization;
 
 namespace VirtLab.Benchmarks;
 
@@ -36,45 +34,24 @@ public class MachineBenchmarks
 
     private sealed class Config : BenchmarkDotNet.Configs.ManualConfig
     {
-        public Config() => AddColumn(new MipsColumn());
+        public Config() => AddColumn(new GuestMipsColumn("Guest instructions retired per second of host time (mean), in millions", InstructionsOf));
     }
 
-    /// <summary>Guest instructions per second of the mean time, in millions.</summary>
-    public sealed class MipsColumn : IColumn
+    private static readonly Dictionary<string, ulong> Counts = new();
+
+    /// <summary>Guest instructions of the program a benchmark runs (counted by running it once).</summary>
+    public static ulong InstructionsOf(string program)
     {
-        private static readonly Dictionary<string, ulong> Counts = new();
-
-        /// <summary>Guest instructions of the program a benchmark runs (counted by running it once).</summary>
-        public static ulong InstructionsOf(string program)
+        lock (Counts)
         {
-            lock (Counts)
-            {
-                if (!Counts.TryGetValue(program, out ulong count))
-                    Counts[program] = count = GuestProgram.Load(program).Run().Instructions;
-                return count;
-            }
-        }
-
-        public string Id => "GuestMips";
-        public string ColumnName => "Guest MIPS";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Guest instructions retired per second of host time (mean), in millions";
-        public bool IsAvailable(Summary summary) => true;
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-            Mips(summary, benchmarkCase) is double mips ? mips.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
-
-        public static double? Mips(Summary summary, BenchmarkCase benchmarkCase)
-        {
-            var stats = summary[benchmarkCase]?.ResultStatistics;
-            if (stats is null || stats.Mean <= 0) return null;
-            return InstructionsOf(benchmarkCase.Descriptor.WorkloadMethodDisplayInfo) / (stats.Mean / 1e9) / 1e6;
+            if (!Counts.TryGetValue(program, out ulong count))
+                Counts[program] = count = GuestProgram.Load(program).Run().Instructions;
+            return count;
         }
     }
+
+    private static ulong InstructionsOf(BenchmarkCase c) => InstructionsOf(c.Descriptor.WorkloadMethodDisplayInfo);
+
+    /// <summary>Guest MIPS of a benchmark case: its program's instruction count over its mean time.</summary>
+    public static double? Mips(Summary summary, BenchmarkCase c) => GuestMipsColumn.Mips(summary, c, InstructionsOf);
 }

@@ -65,8 +65,8 @@ else
     foreach (var report in summary.Reports)
     {
         string name = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo;
-        if (MachineBenchmarks.MipsColumn.Mips(summary, report.BenchmarkCase) is double mips)
-            measured.Add((GuestProgram.Load(name), MachineBenchmarks.MipsColumn.InstructionsOf(name), mips));
+        if (MachineBenchmarks.Mips(summary, report.BenchmarkCase) is double mips)
+            measured.Add((GuestProgram.Load(name), MachineBenchmarks.InstructionsOf(name), mips));
     }
 }
 
