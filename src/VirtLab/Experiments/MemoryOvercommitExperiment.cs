@@ -99,14 +99,15 @@ public sealed class MemoryOvercommitExperiment : IExperiment
                 if (ratio == 1.0 && !ratios.Contains(1.0)) { progress?.Report(++done / (double)total); continue; }
                 double msPerCycle = 1.0 / host.Config.CyclesPerMillisecond;
                 double stallMs = host.Vms.Sum(v => (double)v.SwapInStallCycles) * msPerCycle;
+                double stallPct = Measure.Pct(stallMs, n * duration);
                 long swapOuts = host.Vms.Sum(v => v.Memory.SwapOuts), swapIns = host.Vms.Sum(v => v.Memory.SwapIns);
                 long balloonFreed = host.Vms.Sum(v => v.Memory.BalloonFreedFrames);
                 long periods = Math.Max(1, host.PeriodsInState.Sum());
                 string most = swapOuts == 0 && balloonFreed == 0 ? "none" : swapOuts > balloonFreed ? "swap" : "balloon";
                 table.Add(setting, ratio, available, (long)ops, baseline > 0 ? ops / baseline : 0, host.Vms.Count(v => v.Crashed), swapOuts, swapIns,
-                    (long)host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, stallMs, Measure.Pct(stallMs, n * duration),
+                    (long)host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, stallMs, stallPct,
                     Measure.Pct(host.PeriodsInState[(int)ReclamationState.Hard] + host.PeriodsInState[(int)ReclamationState.Low], periods), most,
-                    Measure.Pct(stallMs, n * duration) >= StallDominance ? "yes" : "no");
+                    stallPct >= StallDominance ? "yes" : "no");
                 series ??= new Table("vm_series", ["setting", "ratio", .. ExperimentRunner.VmColumns]);
                 hostSeries ??= new Table("host_series", ["setting", "ratio", .. ExperimentRunner.HostColumns]);
                 foreach (var row in run.VmSeries.Rows) series.Add([setting, ratio, .. row]);

@@ -22,8 +22,8 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     /// model; see <see cref="InstructionSampler"/>). A sample is taken where a run of the guest ends
     /// anyway (the end of its share of a scheduling step, a timer deadline) once this many cycles
     /// have passed since the last one, so sampling never cuts the guest's execution into shorter
-    /// pieces: with the default step of 0.05 ms (5,000 cycles) that is a sample in every fourth step
-    /// a vCPU runs. Sampling more often than that costs more host time than the guest's own
+    /// pieces: with the default step of 0.05 ms (5,000 cycles) that is about one sample in every
+    /// three or four steps a vCPU runs. Sampling more often than that costs more host time than the guest's own
     /// execution would take, and a steady guest's profile does not change anyway.
     /// Counting cycles rather than instructions keeps the profile as fresh for slow, stalling code
     /// as for fast code.
@@ -109,9 +109,10 @@ public sealed class Vcpu : ITrapSink, ISchedulable
                 }
             }
             long n = Hart.Run(max);
-            used += n / ipc;
+            double ran = n / ipc;
+            used += ran;
             if (n > 0) _consecutiveFaults = 0;
-            _cyclesSinceSample += n / ipc;
+            _cyclesSinceSample += ran;
             if (n >= max && !Hart.PendingExit && _cyclesSinceSample >= SampleInterval)
             {
                 _sampler.Sample();
