@@ -13,7 +13,8 @@ internal static partial class SelfCheckViews
 
     private const string Style = """
         <style>
-        .virtlab.question,.virtlab.check{padding:.45em .9em;border-left:3px solid;border-radius:4px}
+        .virtlab.question,.virtlab.check{font-size:14px;padding:.45em .9em;border-left:3px solid;border-radius:4px}
+        .virtlab .whose{opacity:.7;font-size:.92em}
         .virtlab.question{border-color:#0969da;background:rgba(9,105,218,.06)}
         .virtlab.question p{margin:.3em 0}
         .virtlab.question ol{margin:.2em 0 .3em 1.2em;padding:0}
@@ -35,7 +36,7 @@ internal static partial class SelfCheckViews
             .Append("<p>").Append(Prose(question.Text)).Append("</p>");
         if (question.Options.Count > 0)
             html.Append("<ol type=\"a\">").Append(string.Concat(question.Options.Select(o => "<li>" + Prose(o) + "</li>"))).Append("</ol>");
-        html.Append("<div class=\"muted\">").Append(Html.Encode(Footer(question))).Append("</div>");
+        html.Append("<div class=\"whose\">").Append(Html.Encode(Footer(question))).Append("</div>");
         if (question.ShowsDefaultNotice) html.Append("<div class=\"notice\">").Append(Prose(DefaultNotice)).Append("</div>");
         if (question.RevealsAnswerWhenShown) html.Append("<div class=\"answer\">").Append(Html.Encode(AnswerLine(question.RevealAnswer()))).Append("</div>");
         return html.Append("</div>").ToString();
