@@ -89,7 +89,18 @@ public static class AnswersCommand
         {
             foreach (var file in files)
             {
-                var (answers, succeeded) = await RunNotebookAsync(file, id, timeoutSeconds, error, cancellationToken);
+                NotebookDocument document;
+                try
+                {
+                    document = NotebookDocument.Load(file);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    error.WriteLine($"virtlab answers: {file}: cannot read the notebook: {e.Message}");
+                    ok = false;
+                    continue;
+                }
+                var (answers, succeeded) = await RunNotebookAsync(file, document, id, timeoutSeconds, error, cancellationToken);
                 all.Add(answers);
                 ok &= succeeded;
                 if (format == "text") output.Write(Text(answers));
@@ -100,9 +111,9 @@ public static class AnswersCommand
     }
 
     /// <summary>Runs one notebook in answers mode for one student and gathers its answer records.</summary>
-    private static async Task<(NotebookAnswers Answers, bool Succeeded)> RunNotebookAsync(string file, string? student, double? timeoutSeconds, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<(NotebookAnswers Answers, bool Succeeded)> RunNotebookAsync(string file, NotebookDocument document, string? student, double? timeoutSeconds,
+        TextWriter error, CancellationToken cancellationToken)
     {
-        var document = NotebookDocument.Load(file);
         if (NotebookCommands.ReferencesLibrary(document)) NotebookCommands.DeployLibrary(document.Directory, error);
         var environment = new Dictionary<string, string?> { [SelfCheck.AnswersVariable] = "1" };
         if (student is not null) environment[Student.EnvironmentVariable] = student;

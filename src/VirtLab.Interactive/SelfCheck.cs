@@ -60,6 +60,7 @@ public static class SelfCheck
     /// </summary>
     public static Question<ValueTuple> Ask<TAnswer>(string id, string text, Func<TAnswer> answer, Tolerance? tolerance = null, string? hint = null)
     {
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(answer);
         return SelfCheckSession.Current.Ask(id, _ => default(ValueTuple), _ => text, _ => answer(), options: null, tolerance, hint);
     }
@@ -71,6 +72,7 @@ public static class SelfCheck
     /// </summary>
     public static Question<ValueTuple> Choose(string id, string text, IReadOnlyList<string> options, Func<string> answer, string? hint = null)
     {
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(answer);
         return SelfCheckSession.Current.Ask(id, _ => default(ValueTuple), _ => text, _ => answer(), options, Tolerance.Exact, hint);

@@ -70,7 +70,8 @@ internal sealed class SelfCheckSession(Func<string, string?> environment, Func<T
         var (student, source) = Student;
         var drawn = parameters(new ParameterDraw(student, id));
         bool answersMode = AnswersMode;
-        var question = new Question<TParameters>(id, student, source, drawn, text(drawn), options ?? [], p => answer(p),
+        var wording = text(drawn) ?? throw new ArgumentException($"question {id}: the text function returned null", nameof(text));
+        var question = new Question<TParameters>(id, student, source, drawn, wording, options ?? [], p => answer(p),
             tolerance ?? Tolerance.Exact, hint, TakeDefaultNotice) { RevealsAnswerWhenShown = answersMode };
         lock (questions)
         {

@@ -107,8 +107,8 @@ internal sealed partial class LessonMarkdown
     private static string ItemMarkdown(string source, ListItemBlock item)
     {
         var paragraph = item.Descendants<ParagraphBlock>().FirstOrDefault();
-        if (paragraph is null || paragraph.Span.Start < 0 || paragraph.Span.End >= source.Length + 1) return "";
-        var end = Math.Min(paragraph.Span.End + 1, source.Length);
+        if (paragraph is null || paragraph.Span.Start < 0 || paragraph.Span.Start >= source.Length) return "";
+        var end = Math.Min(paragraph.Span.End + 1, source.Length); // Span.End is the last character, inclusive
         return Whitespace().Replace(source[paragraph.Span.Start..end], " ").Trim();
     }
 }

@@ -118,6 +118,19 @@ public sealed partial class AnswersCommandTests
     }
 
     [Fact]
+    public void A_notebook_that_cannot_be_read_is_reported_by_name()
+    {
+        using var harness = new CliHarness();
+        var broken = harness.Write("broken.ipynb", "{ \"cells\": [ not json");
+
+        var result = CliHarness.Run("answers", broken, "--student", "alice");
+
+        Assert.Equal(NotebookCommandsCellsFailed, result.ExitCode);
+        Assert.Contains($"virtlab answers: {broken}: cannot read the notebook:", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
     public void Questions_and_verdicts_are_shown_through_the_notebook_formatter()
     {
         VirtLabFormatters.Register();
@@ -145,6 +158,8 @@ public sealed partial class AnswersCommandTests
     }
 
     private static int NotebookCommandsUsageError => global::VirtLab.Cli.NotebookCommands.UsageError;
+
+    private static int NotebookCommandsCellsFailed => global::VirtLab.Cli.NotebookCommands.CellsFailed;
 
     private static string NotebookCommandsFirstError(NotebookCell cell) =>
         string.Join(" | ", cell.Outputs.OfType<ErrorOutput>().Select(e => e.Value));
