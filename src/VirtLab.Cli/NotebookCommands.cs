@@ -124,23 +124,23 @@ public static class NotebookCommands
         return Environment.CurrentDirectory;
     }
 
-    private static void DeployLibrary(string notebooksDirectory, TextWriter log)
+    internal static void DeployLibrary(string notebooksDirectory, TextWriter log)
     {
         var lib = Path.Combine(notebooksDirectory, NotebookLibrary.FolderName);
         int written = NotebookLibrary.Deploy(lib);
         log.WriteLine(written == 0 ? $"[lib] {lib} is up to date" : $"[lib] copied {written} assemblies to {lib}");
     }
 
-    private static bool ReferencesLibrary(NotebookDocument document) =>
+    internal static bool ReferencesLibrary(NotebookDocument document) =>
         document.Cells.Any(c => c.Source.Contains("\"" + NotebookLibrary.FolderName + "/VirtLab", StringComparison.Ordinal));
 
-    private static TimeSpan? Timeout(double? seconds) => seconds switch
+    internal static TimeSpan? Timeout(double? seconds) => seconds switch
     {
         null => TimeSpan.FromMinutes(5),
         <= 0 => null,
         { } s => TimeSpan.FromSeconds(s),
     };
 
-    private static string FirstError(NotebookCell cell) =>
+    internal static string FirstError(NotebookCell cell) =>
         cell.Outputs.OfType<ErrorOutput>().Select(e => e.Value.Split('\n')[0]).FirstOrDefault() ?? "(no error output)";
 }

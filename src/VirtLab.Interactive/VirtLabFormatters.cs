@@ -51,6 +51,12 @@ public static class VirtLabFormatters
             Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), html);
             Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToString()), PlainTextFormatter.MimeType);
             Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToString()), PlainTextFormatter.MimeType);
+            Formatter.Register<Question>((question, writer) => writer.Write(SelfCheckViews.QuestionHtml(question)), html);
+            Formatter.Register<Question>((question, writer) => writer.Write(question.ToString()), PlainTextFormatter.MimeType);
+            Formatter.Register<CheckResult>((result, writer) => writer.Write(SelfCheckViews.ResultHtml(result)), html);
+            Formatter.Register<CheckResult>((result, writer) => writer.Write(result.ToString()), PlainTextFormatter.MimeType);
+            // The Formatter was reset (or this is the first registration): a new kernel session.
+            SelfCheckSession.StartNew();
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VirtLab.Notebooks;
 
 /// <summary>Options for <see cref="Course.RunAsync"/>: how to run each lesson and how to render the site.</summary>
@@ -8,6 +10,9 @@ public sealed record CourseOptions
 
     /// <summary>How the site is rendered.</summary>
     public SiteOptions Site { get; init; } = new();
+
+    /// <summary>A lesson that takes longer than this to execute is flagged in the summary (default <see cref="Course.LessonTimeLimit"/>).</summary>
+    public TimeSpan LessonTimeLimit { get; init; } = Course.LessonTimeLimit;
 }
 
 /// <summary>The result of <see cref="Course.RunAsync"/>: one run result per lesson and the site's index page.</summary>
@@ -26,6 +31,13 @@ public sealed record CourseResult(IReadOnlyList<NotebookRunResult> Lessons, stri
 /// </summary>
 public static class Course
 {
+    /// <summary>
+    /// How long one lesson may take to execute: "each lesson executes in under 10 seconds on the
+    /// 2-core machine" (the lesson standard, lessons.md). <c>virtlab course</c> flags a lesson over it
+    /// (<see cref="CourseOptions.LessonTimeLimit"/> changes it).
+    /// </summary>
+    public static readonly TimeSpan LessonTimeLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>The notebook files in <paramref name="notebooksDirectory"/> (.ipynb and .dib), sorted by file name.</summary>
     public static IReadOnlyList<string> LessonFiles(string notebooksDirectory) =>
         Directory.EnumerateFiles(notebooksDirectory)
@@ -50,7 +62,30 @@ public static class Course
             results.Add(await NotebookRunner.RunAsync(lesson, runOptions, cancellationToken));
         }
         var index = CourseSite.Build(results.Select(r => r.Document), outputDirectory, options.Site);
+        if (progress is not null) WriteSummary(results, options.LessonTimeLimit, progress);
         progress?.WriteLine($"[course] {results.Count} lessons, {results.Sum(r => r.Failures.Count())} failed cells, site: {index}");
         return new CourseResult(results, index);
+    }
+
+    /// <summary>
+    /// The summary after the run: each lesson's execution time (flagged when over
+    /// <paramref name="limit"/>), then what its outline lacks for the table of contents.
+    /// </summary>
+    private static void WriteSummary(IReadOnlyList<NotebookRunResult> results, TimeSpan limit, TextWriter progress)
+    {
+        static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+        if (results.Count == 0) return;
+        int width = Math.Max("total".Length, results.Max(r => r.Document.Name.Length));
+        progress.WriteLine($"[course] execution time per lesson (limit {Seconds(limit)} each):");
+        foreach (var result in results)
+        {
+            var flag = result.Elapsed > limit ? $"  OVER {Seconds(limit)}" : "";
+            progress.WriteLine($"[course]   {result.Document.Name.PadRight(width)} {Seconds(result.Elapsed),8}{flag}");
+        }
+        progress.WriteLine($"[course]   {"total".PadRight(width)} {Seconds(TimeSpan.FromTicks(results.Sum(r => r.Elapsed.Ticks))),8}");
+        foreach (var result in results)
+            foreach (var problem in LessonOutline.Of(result.Document).Problems)
+                progress.WriteLine($"[course] {result.Document.Name}: table of contents: {problem} (see notebooks/README.md)");
     }
 }

@@ -36,8 +36,10 @@ public static class NotebookRunner
         options ??= new RunOptions();
         await oneRunAtATime.WaitAsync(cancellationToken);
         var (hostOut, hostError, hostDirectory) = (Console.Out, Console.Error, Environment.CurrentDirectory);
+        var hostVariables = options.EnvironmentVariables.Keys.ToDictionary(name => name, Environment.GetEnvironmentVariable);
         try
         {
+            foreach (var (name, value) in options.EnvironmentVariables) Environment.SetEnvironmentVariable(name, value);
             Environment.CurrentDirectory = document.Directory;
             Console.SetOut(new CapturedConsole(StreamOutput.StandardOutput, hostOut));
             Console.SetError(new CapturedConsole(StreamOutput.StandardError, hostError));
@@ -49,6 +51,7 @@ public static class NotebookRunner
             Console.SetOut(hostOut);
             Console.SetError(hostError);
             Environment.CurrentDirectory = hostDirectory;
+            foreach (var (name, value) in hostVariables) Environment.SetEnvironmentVariable(name, value);
             oneRunAtATime.Release();
         }
     }

@@ -30,4 +30,12 @@ public sealed record RunOptions
 
     /// <summary>The longest one package restore (a <c>dotnet build</c> of a generated project) may take.</summary>
     public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Environment variables the cells see while the notebook runs, on top of the host's own
+    /// (a null value removes a variable). <c>virtlab answers</c> uses this to turn on answers mode
+    /// (<c>VIRTLAB_ANSWERS</c>) and to pick a student (<c>VIRTLAB_STUDENT</c>). The host's
+    /// environment is as before once the run ends.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentVariables { get; init; } = new Dictionary<string, string?>();
 }

@@ -1,45 +1,50 @@
 using System.Text;
-using System.Text.RegularExpressions;
-using Markdig;
 
 namespace VirtLab.Notebooks;
 
 /// <summary>
-/// Renders one executed notebook as a page: markdown cells through Markdig, code cells as source
-/// followed by their outputs, and the navigation bar above and below.
+/// Renders one executed notebook as a page: the lesson's sections in a sidebar (a box above the
+/// lesson on narrow screens), markdown cells through Markdig, code cells as source followed by
+/// their outputs, and the navigation bar above and below.
 /// </summary>
-internal static partial class LessonPage
+internal static class LessonPage
 {
-    private static readonly MarkdownPipeline markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
-
-    // href="02-memory.ipynb" in a lesson's markdown links to another lesson: point it at that page.
-    [GeneratedRegex(@"href=""(?<name>[^""/:#?]+)\.(ipynb|dib)(?<anchor>#[^""]*)?""", RegexOptions.IgnoreCase)]
-    private static partial Regex LinkToNotebook();
-
-    public static string Render(NotebookDocument lesson, LessonLink? previous, LessonLink? next, string? notebookDownload, bool plotlyShipped)
+    public static string Render(NotebookDocument lesson, LessonMarkdown markdown, LessonLink? previous, LessonLink? next, string? notebookDownload, bool plotlyShipped)
     {
         var body = new StringBuilder();
         body.AppendLine(PageLayout.Navigation(previous, next, "top"));
+        body.AppendLine("<div class=\"lesson-layout\">");
+        body.AppendLine(Sidebar(markdown.Outline));
         body.AppendLine("<main>");
-        foreach (var cell in lesson.Cells) body.AppendLine(Cell(cell));
+        foreach (var cell in lesson.Cells) body.AppendLine(Cell(cell, markdown));
         if (notebookDownload is not null)
             body.AppendLine($"<p class=\"muted\"><a href=\"{OutputHtml.Encode(notebookDownload)}\" download>Download this notebook</a></p>");
         body.AppendLine("</main>");
+        body.AppendLine("</div>");
         body.AppendLine(PageLayout.Navigation(previous, next, "bottom"));
 
         var html = body.ToString();
         return PageLayout.Page(lesson.Title, html, loadPlotly: plotlyShipped && OutputHtml.UsesPlotly(html));
     }
 
-    private static string Cell(NotebookCell cell) => cell.Kind switch
+    /// <summary>The lesson's sections as links to their headings, with the estimated time; empty when the lesson has no sections.</summary>
+    private static string Sidebar(LessonOutline outline)
     {
-        CellKind.Markdown => $"<section class=\"cell markdown\">\n{Markdown(cell.Source)}</section>",
+        if (outline.Sections.Count == 0) return "";
+        var html = new StringBuilder("<nav class=\"sections\" aria-label=\"sections of this lesson\">\n<div class=\"sections-title\">In this lesson</div>\n<ol>\n");
+        foreach (var section in outline.Sections)
+            html.Append("<li><a href=\"#").Append(OutputHtml.Encode(section.Anchor)).Append("\">").Append(OutputHtml.Encode(section.Title)).AppendLine("</a></li>");
+        html.AppendLine("</ol>");
+        if (outline.Minutes is { } minutes) html.AppendLine($"<div class=\"muted\">About {minutes} minutes</div>");
+        return html.Append("</nav>").ToString();
+    }
+
+    private static string Cell(NotebookCell cell, LessonMarkdown markdown) => cell.Kind switch
+    {
+        CellKind.Markdown => $"<section class=\"cell markdown\">\n{markdown.Html(cell)}</section>",
         CellKind.Code => Code(cell),
         _ => "",
     };
-
-    private static string Markdown(string source) =>
-        LinkToNotebook().Replace(Markdig.Markdown.ToHtml(source, markdown), match => $"href=\"{match.Groups["name"].Value}.html{match.Groups["anchor"].Value}\"");
 
     private static string Code(NotebookCell cell)
     {

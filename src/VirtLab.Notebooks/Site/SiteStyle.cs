@@ -29,7 +29,27 @@ internal static class SiteStyle
         .output.error summary { cursor: pointer; color: var(--muted); }
         table { border-collapse: collapse; }
         th, td { border: 1px solid var(--line); padding: .25rem .5rem; }
-        ol.lessons li { margin: .4rem 0; }
+        ol.lessons { list-style: none; padding-left: 0; }
+        ol.lessons > li { border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1.25rem .75rem; margin: 1rem 0; }
+        ol.lessons h2 { font-size: 1.25rem; margin: .25rem 0 .5rem; display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem .75rem; }
+        ol.lessons h2 a { text-decoration: none; }
+        .minutes { font-size: .85rem; font-weight: normal; color: var(--muted); }
+        .lesson-facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr)); gap: 0 1.5rem; font-size: .95rem; }
+        .lesson-facts .label { font-weight: 600; font-size: .8rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+        .lesson-facts ul { margin: .2rem 0 .5rem; padding-left: 1.2rem; }
+        .lesson-sections { font-size: .88rem; color: var(--muted); margin: .25rem 0 0; }
+        .lesson-sections a { color: var(--muted); }
+        nav.sections { max-width: 49rem; margin: 1rem auto 0; padding: .6rem 1rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code-bg); font-size: .92rem; }
+        nav.sections ol { margin: .25rem 0; padding-left: 1.9rem; }
+        nav.sections li { margin: .15rem 0; }
+        nav.sections a { text-decoration: none; }
+        .sections-title { font-weight: 600; }
+        @media (min-width: 76rem) {
+          .lesson-layout { display: grid; grid-template-columns: 15rem minmax(0, 52rem); gap: 0 2rem; max-width: 69rem; margin: 0 auto; }
+          .lesson-layout > main { margin: 0; }
+          nav.sections { position: sticky; top: 0; align-self: start; max-height: 100vh; overflow-y: auto; margin: 0; padding: 1.25rem 1rem 1rem 0; border: 0; border-right: 1px solid var(--line); border-radius: 0; background: none; }
+          nav.lesson-nav { max-width: 69rem; }
+        }
         .muted { color: var(--muted); font-size: .9rem; }
         .failed-badge { color: var(--error); font-size: .85rem; margin-left: .5rem; }
         """;
