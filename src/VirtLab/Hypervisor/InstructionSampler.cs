@@ -65,7 +65,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         _windowPcs.Clear();
         while (_window.Count < WindowLength)
         {
-            if (!TryReadRam(space, pc, 4, out uint w)) break;
+            if (!space.TryPeek(pc, 4, out uint w)) break;
             var d = Decoder.Decode(w, pc);
             int rd = d.Rd == Hart.ZeroSink ? 0 : d.Rd, rs1 = d.Rs1, rs2 = d.Rs2;
             bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
@@ -99,7 +99,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
                     uint address = a + (uint)d.Imm;
                     int size = d.Op switch { Op.Lb or Op.Lbu => 1, Op.Lh or Op.Lhu => 2, _ => 4 };
                     if (k1) _pageLastSeen[address >> PhysicalMemory.PageShift] = _sampleIndex;
-                    if (k1 && TryReadRam(space, address, size, out uint loaded))
+                    if (k1 && space.TryPeek(address, size, out uint loaded))
                         value = d.Op switch { Op.Lb => (uint)(sbyte)loaded, Op.Lh => (uint)(short)loaded, _ => loaded };
                     break;
                 }
@@ -235,17 +235,4 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         Op.Srli or Op.Srl => a >> (int)(b & 31),
         _ => (uint)((int)a >> (int)(b & 31)),   // srai, sra
     };
-
-    /// <summary>
-    /// Reads guest RAM without side effects: only present pages (not one the active-memory sampler
-    /// has hidden, whose read would count as a guest touch), never a device, never across a page.
-    /// </summary>
-    private static bool TryReadRam(AddressSpace space, uint address, int size, out uint value)
-    {
-        value = 0;
-        uint off = address - space.RamBase;
-        if (off >= space.RamSize || (off & (uint)(size - 1)) != 0) return false;
-        if (!space.IsPresent((int)(off >> PhysicalMemory.PageShift))) return false;
-        return space.TryRead(address, size, out value);
-    }
 }

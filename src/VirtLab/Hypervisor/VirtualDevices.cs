@@ -1,3 +1,4 @@
+using VirtLab.Machine;
 using VirtLab.Machine.Devices;
 
 namespace VirtLab.Hypervisor;
@@ -147,14 +148,16 @@ public sealed class VirtualBlockDevice : IMmioDevice
 }
 
 /// <summary>
-/// Puts a device model behind a VM exit: every access the guest makes to the window is counted as
-/// an MMIO exit, charged, and ends the vCPU's current run so the hypervisor sees it at once (a
-/// write to mtimecmp, say, can change when the next interrupt is due).
+/// Puts a device model behind a VM exit: the model completes every access the guest makes to the
+/// window (a load gets its value during the instruction), and the access is recorded as an exit of
+/// the VM (<see cref="VmExitReason.Mmio"/>, or <see cref="VmExitReason.BalloonDoorbell"/> for a
+/// store to <paramref name="doorbell"/>), which ends the vCPU's run so the exit switch sees it at
+/// once (a write to mtimecmp, say, can change when the next interrupt is due).
 /// <paramref name="inHostKernel"/>: on a Type 2 host this device is emulated in the host kernel (the
 /// interrupt controller and timer, as KVM's in-kernel irqchip does), not in the hypervisor's
 /// user-space process, so its exits do not pay the trip up to that process.
 /// </summary>
-internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, bool inHostKernel = false) : IMmioDevice
+internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, uint baseAddress, bool inHostKernel = false, uint? doorbell = null) : IMmioDevice
 {
     public string Name => inner.Name;
     public uint Size => inner.Size;
@@ -162,13 +165,22 @@ internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, bool 
 
     public bool Read(uint offset, int size, out uint value)
     {
-        vm.OnMmioExit(inHostKernel);
-        return inner.Read(offset, size, out value);
+        bool done = inner.Read(offset, size, out value);
+        vm.RecordExit(Exit(VmExitReason.Mmio, offset, size, MemoryAccess.Read, value));
+        return done;
     }
 
     public bool Write(uint offset, int size, uint value)
     {
-        vm.OnMmioExit(inHostKernel);
-        return inner.Write(offset, size, value);
+        bool done = inner.Write(offset, size, value);
+        var reason = offset == doorbell ? VmExitReason.BalloonDoorbell : VmExitReason.Mmio;
+        vm.RecordExit(Exit(reason, offset, size, MemoryAccess.Write, value));
+        return done;
     }
+
+    private VmExit Exit(VmExitReason reason, uint offset, int size, MemoryAccess access, uint value) => new()
+    {
+        Reason = reason, Address = baseAddress + offset, Size = size, Access = access, Value = value,
+        Device = inner.Name, DeviceInHostKernel = inHostKernel,
+    };
 }

@@ -226,6 +226,20 @@ public sealed unsafe class AddressSpace
         _pageMap[page] &= ~FastWrite;
     }
 
+    /// <summary>
+    /// Reads RAM without side effects, as a hypervisor or a sampler looks at guest memory: only a
+    /// present page (not one hidden by <see cref="Hide"/>, whose read would count as a touch), never
+    /// a device, never across a page, only naturally aligned. False if the read cannot be done so.
+    /// </summary>
+    public bool TryPeek(uint address, int size, out uint value)
+    {
+        value = 0;
+        uint off = address - RamBase;
+        if (off >= RamSize || (off & (uint)(size - 1)) != 0) return false;
+        if (!IsPresent((int)(off >> PhysicalMemory.PageShift))) return false;
+        return TryRead(address, size, out value);
+    }
+
     // ---- The slow path: every access the interpreter's fast path declines comes here. ----
 
     /// <summary>Reads 1, 2 or 4 bytes. Returns false on an access fault (no RAM, no device, or the device refused).</summary>
