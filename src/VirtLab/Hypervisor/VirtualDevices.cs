@@ -57,23 +57,23 @@ public sealed class VirtualClint : IMmioDevice
     {
         value = 0;
         if (size != 4) return false;
-        if (offset < 0x4000)
+        if (offset < Clint.MtimecmpOffset)
         {
-            int v = (int)(offset / 4);
+            int v = (int)((offset - Clint.MsipOffset) / 4);
             if (v >= _msip.Length) return false;
             value = _msip[v] ? 1u : 0;
             return true;
         }
-        if (offset >= 0x4000 && offset < 0x4000 + 8 * (uint)_mtimecmp.Length)
+        if (offset < Clint.MtimecmpOffset + 8 * (uint)_mtimecmp.Length)
         {
-            ulong r = _mtimecmp[(offset - 0x4000) / 8];
+            ulong r = _mtimecmp[(offset - Clint.MtimecmpOffset) / 8];
             value = (offset & 4) == 0 ? (uint)r : (uint)(r >> 32);
             return true;
         }
-        if (offset is 0xBFF8 or 0xBFFC)
+        if (offset is Clint.MtimeOffset or Clint.MtimeOffset + 4)
         {
             ulong t = MTime;
-            value = offset == 0xBFF8 ? (uint)t : (uint)(t >> 32);
+            value = offset == Clint.MtimeOffset ? (uint)t : (uint)(t >> 32);
             return true;
         }
         return false;
@@ -82,21 +82,21 @@ public sealed class VirtualClint : IMmioDevice
     public bool Write(uint offset, int size, uint value)
     {
         if (size != 4) return false;
-        if (offset < 0x4000)
+        if (offset < Clint.MtimecmpOffset)
         {
-            int v = (int)(offset / 4);
+            int v = (int)((offset - Clint.MsipOffset) / 4);
             if (v >= _msip.Length) return false;
             _msip[v] = (value & 1) != 0;
             return true;
         }
-        if (offset >= 0x4000 && offset < 0x4000 + 8 * (uint)_mtimecmp.Length)
+        if (offset < Clint.MtimecmpOffset + 8 * (uint)_mtimecmp.Length)
         {
-            int v = (int)((offset - 0x4000) / 8);
+            int v = (int)((offset - Clint.MtimecmpOffset) / 8);
             ulong r = _mtimecmp[v];
             _mtimecmp[v] = (offset & 4) == 0 ? (r & 0xFFFF_FFFF_0000_0000) | value : (r & 0xFFFF_FFFF) | ((ulong)value << 32);
             return true;
         }
-        return offset is 0xBFF8 or 0xBFFC;   // the guest may not move the host's clock: writes are ignored
+        return offset is Clint.MtimeOffset or Clint.MtimeOffset + 4;   // the guest may not move the host's clock: writes are ignored
     }
 }
 

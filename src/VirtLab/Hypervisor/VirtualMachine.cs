@@ -228,10 +228,11 @@ public sealed class VirtualMachine : IReclaimableVm
     internal void AddSwapInStall(ulong cycles) => SwapInStallCycles += cycles;
 
     /// <summary>
-    /// Carries out the guest driver's balloon doorbell: the handler of a <see cref="VmExitReason.BalloonDoorbell"/>
-    /// exit, right after the MMIO store that rang it and before the guest's next instruction. The page numbers are read from the guest's own RAM and
-    /// each is validated by <see cref="GuestMemory.Inflate"/> or <see cref="GuestMemory.Deflate"/>;
-    /// a malformed batch is rejected whole, with the reason recorded.
+    /// Carries out the guest driver's balloon doorbell: the work of a <see cref="VmExitReason.BalloonDoorbell"/>
+    /// exit's handler, right after the MMIO store that rang it and before the guest's next
+    /// instruction. The page numbers are read from the guest's own RAM and each is validated by
+    /// <see cref="GuestMemory.Inflate"/> or <see cref="GuestMemory.Deflate"/>; a malformed batch is
+    /// rejected whole, with the reason recorded.
     /// </summary>
     internal void ProcessBalloonDoorbell()
     {
