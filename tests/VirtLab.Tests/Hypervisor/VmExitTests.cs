@@ -295,39 +295,7 @@ public class VmExitTests
     [Fact]
     public void An_ipi_is_a_software_interrupt_exit_of_the_vcpu_it_is_sent_to()
     {
-        var t = Boot($"""
-                bnez    a0, hart1
-            wait_ready:
-                la      t0, ready
-                lw      t1, 0(t0)
-                beqz    t1, wait_ready
-                li      t0, 0x02000004          # msip of hart 1
-                li      t1, 1
-            send:
-                sw      t1, 0(t0)
-            spin0:
-                j       spin0
-            hart1:
-                la      t0, handler
-                csrw    mtvec, t0
-                li      t0, 8
-                csrs    mie, t0
-                csrsi   mstatus, 8
-                la      t0, ready
-                li      t1, 1
-                sw      t1, 0(t0)
-            idle1:
-                wfi
-                j       idle1
-                .balign 4
-            handler:
-                li      t0, 0x02000004
-                sw      zero, 0(t0)
-                li      a0, 42
-            {Shutdown}
-                .data
-            ready: .word 0
-            """, vcpus: 2);
+        var t = Boot(InterProcessorInterrupt, vcpus: 2);
         t.Run();
         Assert.Equal(42, ExitCode(t.Vm));
         var send = t.One(VmExitReason.Mmio, "send");
