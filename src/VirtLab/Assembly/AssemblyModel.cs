@@ -1,3 +1,5 @@
+using VirtLab.Machine;
+
 namespace VirtLab.Assembly;
 
 /// <summary>One statement of source: labels, then an optional mnemonic or directive with comma-separated operands.</summary>

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
-using static VirtLab.Assembly.InstructionEncoding;
+using VirtLab.Machine;
+using static VirtLab.Machine.InstructionEncoding;
 
 namespace VirtLab.Assembly;
 
 /// <summary>Pass 2: with every address known, evaluate operands and write the bytes of each section.</summary>
 internal sealed partial class AssemblyRun
 {
-    private const uint Nop = 0x0000_0013;          // addi zero, zero, 0
+    private static readonly uint Nop = EncodeI(InstructionSet.Get("addi"), rd: 0, rs1: 0, imm12: 0);   // nop is addi zero, zero, 0
     private const ushort CompressedNop = 0x0001;   // c.nop, used by GNU as only as alignment filler
 
     private readonly Dictionary<(Section, uint), uint> _encodedWords = [];

@@ -1,3 +1,4 @@
+using VirtLab.Machine;
 using static VirtLab.Assembly.ImmediateKind;
 
 namespace VirtLab.Assembly;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using static VirtLab.Assembly.InstructionEncoding;
+using VirtLab.Machine;
+using static VirtLab.Machine.InstructionEncoding;
 
 namespace VirtLab.Assembly;
 
@@ -148,7 +149,7 @@ public static class Disassembler
 
             case InstructionFormat.Fence:
             {
-                uint predecessor = (word >> 24) & 0xF, successor = (word >> 20) & 0xF;
+                uint predecessor = FencePredecessor(word), successor = FenceSuccessor(word);
                 if (pseudo && predecessor == 0xF && successor == 0xF) return "fence";
                 return $"fence {FenceSet(predecessor)}, {FenceSet(successor)}";
             }
@@ -173,12 +174,12 @@ public static class Disassembler
     /// <summary>The rdcycle-style pseudo-instruction that reads a user counter CSR, if there is one.</summary>
     internal static string? CounterReadPseudo(int csr) => csr switch
     {
-        0xC00 => "rdcycle",
-        0xC01 => "rdtime",
-        0xC02 => "rdinstret",
-        0xC80 => "rdcycleh",
-        0xC81 => "rdtimeh",
-        0xC82 => "rdinstreth",
+        Csr.Cycle => "rdcycle",
+        Csr.Time => "rdtime",
+        Csr.Instret => "rdinstret",
+        Csr.CycleH => "rdcycleh",
+        Csr.TimeH => "rdtimeh",
+        Csr.InstretH => "rdinstreth",
         _ => null,
     };
 

@@ -153,7 +153,7 @@ public sealed class BallooningExperiment : IExperiment
             long ops = Measure.OpsAfter(run, vm.Name, CompareWarmupMilliseconds);
             double rel = nativeOps > 0 ? (double)ops / nativeOps : 0;
             table.Add(vm.Name, (long)vm.Memory.Pages, (long)vm.Memory.BalloonedPages, (long)(vm.Memory.Pages - vm.Memory.BalloonedPages), ops, rel,
-                100 * (1 - rel), workload.ToString(), vm.Exits[VmExitReason.Mmio]);
+                100 * (1 - rel), workload.ToString(), vm.Exits.InFamily(VmExitReason.Mmio));
         }
         return table;
     }

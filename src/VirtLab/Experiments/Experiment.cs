@@ -83,11 +83,11 @@ public static class ExperimentRunner
                 foreach (var v in vm.Vcpus) { run += v.Sched.RunCycles; ready += v.Sched.ReadyCycles; costop += v.Sched.CoStopCycles; wait += v.Sched.WaitCycles; }
                 vmSeries.Add(Math.Round(host.NowMilliseconds, 6), vm.Name, vm.Instructions, vm.Progress,
                     run * msPerCycle, ready * msPerCycle, costop * msPerCycle, wait * msPerCycle,
-                    e[VmExitReason.CsrAccess], e[VmExitReason.PrivilegedInstruction], e[VmExitReason.Wfi], e[VmExitReason.Mmio],
-                    e[VmExitReason.Hypercall], e[VmExitReason.GuestPageFault], e[VmExitReason.Timer], e[VmExitReason.GuestException],
+                    e[VmExitReason.CsrAccess], e[VmExitReason.PrivilegedInstruction], e[VmExitReason.Wfi], e.InFamily(VmExitReason.Mmio),
+                    e[VmExitReason.Hypercall], e.InFamily(VmExitReason.GuestPageFault), e[VmExitReason.Timer], e[VmExitReason.GuestException],
                     e.TotalCycles, vm.Memory.MappedPages, vm.Memory.Pages, vm.Config.MinPages, vm.Memory.BalloonedPages, vm.Memory.SwappedPages,
                     vm.Memory.SharedPages, vm.Memory.CountPages(PageState.Untouched), (long)vm.Balloon.Target, vm.Memory.SwapOuts, vm.Memory.SwapIns,
-                    e.CyclesOf(VmExitReason.GuestPageFault) * msPerCycle, vm.SwapInStallCycles * msPerCycle,
+                    e.CyclesInFamily(VmExitReason.GuestPageFault) * msPerCycle, vm.SwapInStallCycles * msPerCycle,
                     vm.IsStopped ? vm.StopReason ?? "stopped" : "");
             }
             ulong busy = host.BusyCycles, capacity = host.CapacityCycles;

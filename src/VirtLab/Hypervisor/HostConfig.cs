@@ -200,6 +200,13 @@ public sealed record VmConfig
     /// <summary>With <see cref="CrashPolicy.Reset"/>: resets allowed before the VM is stopped for good (a guest that crashes at every boot must not loop forever).</summary>
     public int ResetLimit { get; init; } = 3;
 
+    /// <summary>
+    /// What emulates the guest's CSR instructions, mret and wfi when they trap (default: VirtLab's own,
+    /// <see cref="BuiltInInstructionEmulator"/>). Pass your own <see cref="IInstructionEmulator"/> to
+    /// replace it; one that throws stops this VM, with the reason, and nothing else.
+    /// </summary>
+    public IInstructionEmulator InstructionEmulator { get; init; } = BuiltInInstructionEmulator.Instance;
+
     /// <summary>Largest guest RAM: the guest sees RAM from 0x80000000 to the top of its 32-bit address space.</summary>
     public const int MaxMemoryPages = (int)((0x1_0000_0000UL - GuestPhysicalAddress.RamBase) / 4096);
 
@@ -217,6 +224,7 @@ public sealed record VmConfig
         if (WatchdogMilliseconds < 0) throw new ConfigurationException($"{where}.watchdog-ms", "must not be negative");
         if (TickMilliseconds < 0) throw new ConfigurationException($"{where}.tick-ms", "must not be negative");
         if (ResetLimit < 0) throw new ConfigurationException($"{where}.reset-limit", $"{ResetLimit} must not be negative");
+        if (InstructionEmulator is null) throw new ConfigurationException($"{where}.instruction-emulator", "must not be null (the default is BuiltInInstructionEmulator.Instance)");
         if (Workload.Kind is WorkloadKind.Memory or WorkloadKind.Phases or WorkloadKind.WorkingSet or WorkloadKind.Cache && Workload.Arg0 > MemoryPages - 16)
             throw new ConfigurationException($"{where}.workload", $"{Workload} with {Workload.Arg0} pages does not fit in {MemoryPages} pages of guest RAM");
         if (Workload.Kind is WorkloadKind.WorkingSet && Workload.Arg1 > MemoryPages - 16)

@@ -16,6 +16,11 @@ public static class Hypercalls
     /// <summary>"VLAB" in a7 marks a hypercall.</summary>
     public const uint Magic = 0x564C_4142;
 
+    /// <summary>The register that holds <see cref="Magic"/>: a7 (x17), where SBI puts the extension id.</summary>
+    public const int MarkerRegister = 17;
+    /// <summary>The register that holds the function number: a6 (x16), where SBI puts the function id.</summary>
+    public const int FunctionRegister = 16;
+
     /// <summary>a0 = a character for the VM's console.</summary>
     public const uint PutChar = 0;
     /// <summary>a0/a1 = low/high word of an absolute mtime deadline for this vCPU's timer (replaces two MMIO stores).</summary>

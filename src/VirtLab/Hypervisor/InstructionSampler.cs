@@ -65,10 +65,9 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         _windowPcs.Clear();
         while (_window.Count < WindowLength)
         {
-            if (!TryReadRam(space, pc, 4, out uint w)) break;
-            uint opcode = w & 0x7F, f3 = (w >> 12) & 7, f7 = w >> 25;
-            int rd = (int)((w >> 7) & 31), rs1 = (int)((w >> 15) & 31), rs2 = (int)((w >> 20) & 31);
-            int immI = (int)w >> 20;
+            if (!space.TryPeek(pc, 4, out uint w)) break;
+            var d = Decoder.Decode(w, pc);
+            int rd = d.Rd == Hart.ZeroSink ? 0 : d.Rd, rs1 = d.Rs1, rs2 = d.Rs2;
             bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
             uint a = _shadow[rs1], b = _shadow[rs2];
             uint? value = null;
@@ -76,81 +75,66 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
             var cls = InstructionClass.Alu;
             byte src1 = (byte)rs1, src2 = 0;
             bool taken = false;
-            switch (opcode)
+            switch (d.Op)
             {
-                case 0x37: value = w & 0xFFFF_F000; src1 = 0; break;                 // lui
-                case 0x17: value = pc + (w & 0xFFFF_F000); src1 = 0; break;          // auipc
-                case 0x13:                                                           // ALU immediate
-                    value = !k1 ? null : f3 switch
-                    {
-                        0 => a + (uint)immI, 1 => a << (immI & 31), 2 => (int)a < immI ? 1u : 0, 3 => a < (uint)immI ? 1u : 0,
-                        4 => a ^ (uint)immI, 6 => a | (uint)immI, 7 => a & (uint)immI,
-                        _ => (w & 0x4000_0000) != 0 ? (uint)((int)a >> (immI & 31)) : a >> (immI & 31),
-                    };
+                case Op.LoadConstant:                                                // lui, auipc
+                    value = (uint)d.Imm;
+                    src1 = 0;
                     break;
-                case 0x33:                                                           // ALU register, M extension
+                case >= Op.Addi and <= Op.Srai:                                      // ALU with an immediate
+                    if (k1) value = Evaluate(d.Op, a, (uint)d.Imm);
+                    break;
+                case >= Op.Add and <= Op.And:                                        // ALU with two registers
                     src2 = (byte)rs2;
-                    if (f7 == 1) cls = f3 < 4 ? InstructionClass.Multiply : InstructionClass.Divide;
-                    value = !(k1 && k2) ? null : (f7, f3) switch
-                    {
-                        (0, 0) => a + b, (0x20, 0) => a - b, (0, 1) => a << (int)(b & 31), (0, 2) => (int)a < (int)b ? 1u : 0,
-                        (0, 3) => a < b ? 1u : 0, (0, 4) => a ^ b, (0, 5) => a >> (int)(b & 31), (0x20, 5) => (uint)((int)a >> (int)(b & 31)),
-                        (0, 6) => a | b, (0, 7) => a & b, (1, 0) => a * b, _ => null,
-                    };
+                    if (k1 && k2) value = Evaluate(d.Op, a, b);
                     break;
-                case 0x03:                                                           // load
+                case >= Op.Mul and <= Op.Remu:                                       // M extension: only mul's result is followed
+                    src2 = (byte)rs2;
+                    cls = d.Op <= Op.Mulhu ? InstructionClass.Multiply : InstructionClass.Divide;
+                    if (d.Op == Op.Mul && k1 && k2) value = a * b;
+                    break;
+                case >= Op.Lb and <= Op.Lhu:                                         // load
                 {
                     cls = InstructionClass.Load;
-                    uint address = a + (uint)immI;
-                    int size = (f3 & 3) switch { 0 => 1, 1 => 2, _ => 4 };
+                    uint address = a + (uint)d.Imm;
+                    int size = d.Op switch { Op.Lb or Op.Lbu => 1, Op.Lh or Op.Lhu => 2, _ => 4 };
                     if (k1) _pageLastSeen[address >> PhysicalMemory.PageShift] = _sampleIndex;
-                    if (k1 && TryReadRam(space, address, size, out uint loaded))
-                        value = f3 switch { 0 => (uint)(sbyte)loaded, 1 => (uint)(short)loaded, _ => loaded };
+                    if (k1 && space.TryPeek(address, size, out uint loaded))
+                        value = d.Op switch { Op.Lb => (uint)(sbyte)loaded, Op.Lh => (uint)(short)loaded, _ => loaded };
                     break;
                 }
-                case 0x23:                                                           // store: nothing is written
-                {
+                case >= Op.Sb and <= Op.Sw:                                          // store: nothing is written
                     cls = InstructionClass.Store;
                     src2 = (byte)rs2;
-                    int imm = ((int)w >> 25 << 5) | (int)((w >> 7) & 31);
-                    if (k1) _pageLastSeen[(a + (uint)imm) >> PhysicalMemory.PageShift] = _sampleIndex;
+                    if (k1) _pageLastSeen[(a + (uint)d.Imm) >> PhysicalMemory.PageShift] = _sampleIndex;
                     rd = 0;
                     break;
-                }
-                case 0x63:                                                           // branch
-                {
+                case >= Op.Beq and <= Op.Bgeu:                                       // branch (the decoder made the target absolute)
                     cls = InstructionClass.Branch;
                     src2 = (byte)rs2;
                     rd = 0;
                     if (!(k1 && k2)) { Add(pc, cls, 0, src1, src2, false); goto done; }
-                    taken = f3 switch
+                    taken = d.Op switch
                     {
-                        0 => a == b, 1 => a != b, 4 => (int)a < (int)b, 5 => (int)a >= (int)b, 6 => a < b, _ => a >= b,
+                        Op.Beq => a == b, Op.Bne => a != b, Op.Blt => (int)a < (int)b, Op.Bge => (int)a >= (int)b, Op.Bltu => a < b, _ => a >= b,
                     };
-                    int imm = (int)(((w >> 31) << 12) | (((w >> 7) & 1) << 11) | (((w >> 25) & 0x3F) << 5) | (((w >> 8) & 0xF) << 1));
-                    imm = imm << 19 >> 19;
-                    if (taken) next = pc + (uint)imm;
+                    if (taken) next = (uint)d.Imm;
                     break;
-                }
-                case 0x6F:                                                           // jal
-                {
+                case Op.Jal:
                     cls = InstructionClass.Branch;
                     src1 = 0;
-                    int imm = (int)(((w >> 31) << 20) | (((w >> 12) & 0xFF) << 12) | (((w >> 20) & 1) << 11) | (((w >> 21) & 0x3FF) << 1));
-                    imm = imm << 11 >> 11;
-                    value = pc + 4;
-                    next = pc + (uint)imm;
+                    value = d.Link;
+                    next = (uint)d.Imm;
                     taken = true;
                     break;
-                }
-                case 0x67:                                                           // jalr
+                case Op.Jalr:
                     cls = InstructionClass.Branch;
                     if (!k1) { Add(pc, cls, (byte)rd, src1, 0, true); goto done; }
-                    value = pc + 4;
-                    next = (a + (uint)immI) & ~1u;
+                    value = d.Link;
+                    next = (a + (uint)d.Imm) & ~1u;
                     taken = true;
                     break;
-                default: goto done;                                                  // system, fence: they trap or the look-ahead stops
+                default: goto done;                                                  // fence, and what the slow path runs (system instructions trap): the look-ahead stops
             }
             Add(pc, cls, (byte)rd, src1, src2, taken);
             if (rd != 0)
@@ -237,16 +221,18 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         return (double)outside / pcs.Length;
     }
 
-    /// <summary>
-    /// Reads guest RAM without side effects: only present pages (not one the active-memory sampler
-    /// has hidden, whose read would count as a guest touch), never a device, never across a page.
-    /// </summary>
-    private static bool TryReadRam(AddressSpace space, uint address, int size, out uint value)
+    /// <summary>The result of an ALU operation on <paramref name="a"/> and <paramref name="b"/> (a register or the immediate).</summary>
+    private static uint Evaluate(Op op, uint a, uint b) => op switch
     {
-        value = 0;
-        uint off = address - space.RamBase;
-        if (off >= space.RamSize || (off & (uint)(size - 1)) != 0) return false;
-        if (!space.IsPresent((int)(off >> PhysicalMemory.PageShift))) return false;
-        return space.TryRead(address, size, out value);
-    }
+        Op.Addi or Op.Add => a + b,
+        Op.Sub => a - b,
+        Op.Slti or Op.Slt => (int)a < (int)b ? 1u : 0,
+        Op.Sltiu or Op.Sltu => a < b ? 1u : 0,
+        Op.Xori or Op.Xor => a ^ b,
+        Op.Ori or Op.Or => a | b,
+        Op.Andi or Op.And => a & b,
+        Op.Slli or Op.Sll => a << (int)(b & 31),
+        Op.Srli or Op.Srl => a >> (int)(b & 31),
+        _ => (uint)((int)a >> (int)(b & 31)),   // srai, sra
+    };
 }

@@ -1,3 +1,4 @@
+using VirtLab.Machine;
 using VirtLab.Machine.Devices;
 
 namespace VirtLab.Hypervisor;
@@ -56,23 +57,23 @@ public sealed class VirtualClint : IMmioDevice
     {
         value = 0;
         if (size != 4) return false;
-        if (offset < 0x4000)
+        if (offset < Clint.MtimecmpOffset)
         {
-            int v = (int)(offset / 4);
+            int v = (int)((offset - Clint.MsipOffset) / 4);
             if (v >= _msip.Length) return false;
             value = _msip[v] ? 1u : 0;
             return true;
         }
-        if (offset >= 0x4000 && offset < 0x4000 + 8 * (uint)_mtimecmp.Length)
+        if (offset < Clint.MtimecmpOffset + 8 * (uint)_mtimecmp.Length)
         {
-            ulong r = _mtimecmp[(offset - 0x4000) / 8];
+            ulong r = _mtimecmp[(offset - Clint.MtimecmpOffset) / 8];
             value = (offset & 4) == 0 ? (uint)r : (uint)(r >> 32);
             return true;
         }
-        if (offset is 0xBFF8 or 0xBFFC)
+        if (offset is Clint.MtimeOffset or Clint.MtimeOffset + 4)
         {
             ulong t = MTime;
-            value = offset == 0xBFF8 ? (uint)t : (uint)(t >> 32);
+            value = offset == Clint.MtimeOffset ? (uint)t : (uint)(t >> 32);
             return true;
         }
         return false;
@@ -81,21 +82,21 @@ public sealed class VirtualClint : IMmioDevice
     public bool Write(uint offset, int size, uint value)
     {
         if (size != 4) return false;
-        if (offset < 0x4000)
+        if (offset < Clint.MtimecmpOffset)
         {
-            int v = (int)(offset / 4);
+            int v = (int)((offset - Clint.MsipOffset) / 4);
             if (v >= _msip.Length) return false;
             _msip[v] = (value & 1) != 0;
             return true;
         }
-        if (offset >= 0x4000 && offset < 0x4000 + 8 * (uint)_mtimecmp.Length)
+        if (offset < Clint.MtimecmpOffset + 8 * (uint)_mtimecmp.Length)
         {
-            int v = (int)((offset - 0x4000) / 8);
+            int v = (int)((offset - Clint.MtimecmpOffset) / 8);
             ulong r = _mtimecmp[v];
             _mtimecmp[v] = (offset & 4) == 0 ? (r & 0xFFFF_FFFF_0000_0000) | value : (r & 0xFFFF_FFFF) | ((ulong)value << 32);
             return true;
         }
-        return offset is 0xBFF8 or 0xBFFC;   // the guest may not move the host's clock: writes are ignored
+        return offset is Clint.MtimeOffset or Clint.MtimeOffset + 4;   // the guest may not move the host's clock: writes are ignored
     }
 }
 
@@ -147,14 +148,16 @@ public sealed class VirtualBlockDevice : IMmioDevice
 }
 
 /// <summary>
-/// Puts a device model behind a VM exit: every access the guest makes to the window is counted as
-/// an MMIO exit, charged, and ends the vCPU's current run so the hypervisor sees it at once (a
-/// write to mtimecmp, say, can change when the next interrupt is due).
+/// Puts a device model behind a VM exit: the model completes every access the guest makes to the
+/// window (a load gets its value during the instruction), and the access is recorded as an exit of
+/// the VM (<see cref="VmExitReason.Mmio"/>, or <see cref="VmExitReason.BalloonDoorbell"/> for a
+/// store to <paramref name="doorbell"/>), which ends the vCPU's run so the exit switch sees it at
+/// once (a write to mtimecmp, say, can change when the next interrupt is due).
 /// <paramref name="inHostKernel"/>: on a Type 2 host this device is emulated in the host kernel (the
 /// interrupt controller and timer, as KVM's in-kernel irqchip does), not in the hypervisor's
 /// user-space process, so its exits do not pay the trip up to that process.
 /// </summary>
-internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, bool inHostKernel = false) : IMmioDevice
+internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, uint baseAddress, bool inHostKernel = false, uint? doorbell = null) : IMmioDevice
 {
     public string Name => inner.Name;
     public uint Size => inner.Size;
@@ -162,13 +165,22 @@ internal sealed class MmioExitDevice(IMmioDevice inner, VirtualMachine vm, bool 
 
     public bool Read(uint offset, int size, out uint value)
     {
-        vm.OnMmioExit(inHostKernel);
-        return inner.Read(offset, size, out value);
+        bool done = inner.Read(offset, size, out value);
+        vm.RecordExit(Exit(VmExitReason.Mmio, offset, size, MemoryAccess.Read, value));
+        return done;
     }
 
     public bool Write(uint offset, int size, uint value)
     {
-        vm.OnMmioExit(inHostKernel);
-        return inner.Write(offset, size, value);
+        bool done = inner.Write(offset, size, value);
+        var reason = offset == doorbell ? VmExitReason.BalloonDoorbell : VmExitReason.Mmio;
+        vm.RecordExit(Exit(reason, offset, size, MemoryAccess.Write, value));
+        return done;
     }
+
+    private VmExit Exit(VmExitReason reason, uint offset, int size, MemoryAccess access, uint value) => new()
+    {
+        Reason = reason, Address = baseAddress + offset, Size = size, Access = access, Value = value,
+        Device = inner.Name, DeviceInHostKernel = inHostKernel,
+    };
 }

@@ -27,18 +27,19 @@ public sealed class VirtualMachine : IReclaimableVm
         Config = config;
         Memory = new GuestMemory(host.Frames, id, config.MemoryPages, host.SwapArea)
         {
-            FaultObserver = OnGuestPageFault,
-            SwapInObserver = OnSwapIn,
-            TouchObserver = OnTouchFault,
+            // Faults are served during the guest's access; each is then an exit of the vCPU that made it.
+            FaultObserver = (page, access) => RecordExit(new VmExit { Reason = VmExitReason.GuestPageFault, Address = PageAddress(page), Access = access }),
+            TouchObserver = (page, access) => RecordExit(new VmExit { Reason = VmExitReason.TouchFault, Address = PageAddress(page), Access = access }),
+            SwapInObserver = page => RecordExit(new VmExit { Reason = VmExitReason.SwapIn, Address = PageAddress(page), Access = MemoryAccess.Read }),
             OnHostOutOfFrames = host.OnHostOutOfFrames,
             Sharing = host.Sharing,
         };
         Clint = new VirtualClint(config.Vcpus, () => host.Now, host.Config.CyclesPerTimerTick);
         Uart = new Uart16550(outputLimit: 64 * 1024);
-        Memory.Space.Attach(Machine.Devices.Clint.DefaultBase, new MmioExitDevice(Clint, this, inHostKernel: true));
-        Memory.Space.Attach(Uart16550.DefaultBase, new MmioExitDevice(Uart, this));
-        Memory.Space.Attach(VirtualBlockDevice.DefaultBase, new MmioExitDevice(Block, this));
-        Memory.Space.Attach(BalloonDevice.DefaultBase, new MmioExitDevice(Balloon, this));
+        Memory.Space.Attach(Machine.Devices.Clint.DefaultBase, new MmioExitDevice(Clint, this, Machine.Devices.Clint.DefaultBase, inHostKernel: true));
+        Memory.Space.Attach(Uart16550.DefaultBase, new MmioExitDevice(Uart, this, Uart16550.DefaultBase));
+        Memory.Space.Attach(VirtualBlockDevice.DefaultBase, new MmioExitDevice(Block, this, VirtualBlockDevice.DefaultBase));
+        Memory.Space.Attach(BalloonDevice.DefaultBase, new MmioExitDevice(Balloon, this, BalloonDevice.DefaultBase, doorbell: BalloonDevice.RegCommand));
 
         _image = image;
         if (!LoadImage())
@@ -117,8 +118,11 @@ public sealed class VirtualMachine : IReclaimableVm
     public ulong SwapInStallCycles { get; private set; }
     public IReadOnlyList<Vcpu> Vcpus => _vcpus;
 
-    /// <summary>The vCPU whose hart is running right now (MMIO and page-fault exits are charged to it).</summary>
-    internal Vcpu? Current { get; set; }
+    /// <summary>
+    /// This VM's exit trace: off until started (<see cref="ExitTrace.Start"/>), then it keeps each
+    /// exit of every vCPU with the guest's state before and after the hypervisor handled it.
+    /// </summary>
+    public ExitTrace Trace { get; } = new();
 
     /// <summary>True once the VM was stopped; see <see cref="StopReason"/>.</summary>
     public bool IsStopped { get; private set; }
@@ -183,35 +187,52 @@ public sealed class VirtualMachine : IReclaimableVm
 
     private void WriteGuestWord(uint address, uint value) => Memory.Space.TryWrite(address, 4, value);
 
-    internal void OnMmioExit(bool inHostKernel)
-    {
-        var vcpu = Current;
-        if (vcpu is null) return;
-        vcpu.ChargeDuringRun(VmExitReason.Mmio, Host.Costs.VmExitCycles + Host.Costs.MmioEmulationCycles, toHypervisorProcess: !inHostKernel);   // ends the run: the hypervisor handles it now
-    }
+    // ------------------------------------------------------------------ exits inside a run
 
-    private void OnGuestPageFault(int page, MemoryAccess access) =>
-        Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.GuestPageFaultCycles);
-
-    private void OnTouchFault(int page) =>
-        Current?.ChargeDuringRun(VmExitReason.GuestPageFault, Host.Costs.VmExitCycles + Host.Costs.TouchFaultCycles);
-
-    private void OnSwapIn(int page)
-    {
-        ulong stall = Host.Costs.SwapInCycles;
-        SwapInStallCycles += stall;
-        if (Current is { } vcpu)
-        {
-            vcpu.Hart.Stall(stall);                                   // the hart's cycle counter sees the stall
-            vcpu.ChargeDuringRun(VmExitReason.GuestPageFault, stall);  // and so does the vCPU's run time
-        }
-    }
+    private readonly List<VmExit> _recordedExits = new();
 
     /// <summary>
-    /// Carries out the guest driver's balloon doorbell, right after the MMIO store that rang it and
-    /// before the guest's next instruction. The page numbers are read from the guest's own RAM and
-    /// each is validated by <see cref="GuestMemory.Inflate"/> or <see cref="GuestMemory.Deflate"/>;
-    /// a malformed batch is rejected whole, with the reason recorded.
+    /// True while one of the VM's vCPUs runs or handles its exits (one vCPU of a host runs at a
+    /// time). Device accesses and page faults count as exits only then: those of the host itself,
+    /// loading the guest image, are not exits.
+    /// </summary>
+    internal bool GuestRunning { get; set; }
+
+    /// <summary>True when exits have been recorded that no vCPU has taken yet.</summary>
+    internal bool HasRecordedExits => _recordedExits.Count > 0;
+
+    /// <summary>
+    /// Records an exit that happened inside the guest's run rather than as a trap of its hart: an
+    /// MMIO access (the device model has completed it), a second-stage fault, a touch fault or a
+    /// swap-in (the memory has served it). The hart is asked to stop after the instruction that made
+    /// the access; the vCPU then takes the exit (<see cref="TakeRecordedExits"/>) and hands it to its
+    /// exit switch, which charges it.
+    /// </summary>
+    internal void RecordExit(VmExit exit)
+    {
+        if (!GuestRunning) return;
+        _recordedExits.Add(exit);
+        Memory.Space.RequestStopAfterAccess();
+    }
+
+    /// <summary>Moves the recorded exits to <paramref name="into"/>, as exits of the instruction at <paramref name="pc"/>.</summary>
+    internal void TakeRecordedExits(List<VmExit> into, Vcpu vcpu, uint pc, uint instruction)
+    {
+        foreach (var exit in _recordedExits) into.Add(exit with { Vcpu = vcpu, Pc = pc, Instruction = instruction });
+        _recordedExits.Clear();
+    }
+
+    private static uint PageAddress(int page) => GuestPhysicalAddress.RamBase + (uint)page * PhysicalMemory.PageSize;
+
+    /// <summary>Adds a swap-in's stall to <see cref="SwapInStallCycles"/>.</summary>
+    internal void AddSwapInStall(ulong cycles) => SwapInStallCycles += cycles;
+
+    /// <summary>
+    /// Carries out the guest driver's balloon doorbell: the work of a <see cref="VmExitReason.BalloonDoorbell"/>
+    /// exit's handler, right after the MMIO store that rang it and before the guest's next
+    /// instruction. The page numbers are read from the guest's own RAM and each is validated by
+    /// <see cref="GuestMemory.Inflate"/> or <see cref="GuestMemory.Deflate"/>; a malformed batch is
+    /// rejected whole, with the reason recorded.
     /// </summary>
     internal void ProcessBalloonDoorbell()
     {
@@ -308,6 +329,24 @@ public sealed class VirtualMachine : IReclaimableVm
             if (_resets.Count < Config.ResetLimit) { Reset(reason); return; }
             reason = $"{reason} (reset limit of {Config.ResetLimit} reached)";
         }
+        StopNow(reason, crashed);
+    }
+
+    /// <summary>
+    /// Stops the VM because code the host runs on its behalf failed (an instruction emulator that
+    /// threw): a crash, but not the guest's, so resetting the guest would not help.
+    /// </summary>
+    internal void StopForHostFault(string reason)
+    {
+        if (IsStopped || _pendingReset is not null) return;
+        StopNow(reason, crashed: true);
+    }
+
+    /// <summary>Why the pending reset was asked for, while one is pending.</summary>
+    internal string? PendingResetReason => _pendingReset;
+
+    private void StopNow(string reason, bool crashed)
+    {
         IsStopped = true;
         StopReason = reason;
         Crashed = crashed;

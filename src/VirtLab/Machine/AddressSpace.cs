@@ -86,6 +86,19 @@ public sealed unsafe class AddressSpace
     /// </summary>
     public Func<int, MemoryAccess, bool>? PageFaultHandler { get; set; }
 
+    /// <summary>
+    /// Asks the hart whose load, store or fetch is being served right now to stop after this
+    /// instruction: its <see cref="Hart.Run"/> returns, and <see cref="Hart.StoppedAt"/> says which
+    /// instruction it was. A device model or the <see cref="PageFaultHandler"/> calls it when the
+    /// world outside the hart must see the access at once: a hypervisor turns an MMIO access or a
+    /// second-stage page fault into a VM exit this way. A request made while no hart is executing
+    /// (the host loading memory itself) stops nothing.
+    /// </summary>
+    public void RequestStopAfterAccess() => StopRequests++;
+
+    /// <summary>Stops requested so far (<see cref="RequestStopAfterAccess"/>): a hart compares the count before and after each slow-path instruction.</summary>
+    internal long StopRequests { get; private set; }
+
     /// <summary>Devices in address order.</summary>
     public IReadOnlyList<DeviceMapping> Devices => _devices;
 
@@ -211,6 +224,20 @@ public sealed unsafe class AddressSpace
         int page = (int)(off >> PhysicalMemory.PageShift);
         _watchedPages.Add(page);
         _pageMap[page] &= ~FastWrite;
+    }
+
+    /// <summary>
+    /// Reads RAM without side effects, as a hypervisor or a sampler looks at guest memory: only a
+    /// present page (not one hidden by <see cref="Hide"/>, whose read would count as a touch), never
+    /// a device, never across a page, only naturally aligned. False if the read cannot be done so.
+    /// </summary>
+    public bool TryPeek(uint address, int size, out uint value)
+    {
+        value = 0;
+        uint off = address - RamBase;
+        if (off >= RamSize || (off & (uint)(size - 1)) != 0) return false;
+        if (!IsPresent((int)(off >> PhysicalMemory.PageShift))) return false;
+        return TryRead(address, size, out value);
     }
 
     // ---- The slow path: every access the interpreter's fast path declines comes here. ----

@@ -3,9 +3,12 @@ using System.Runtime.InteropServices;
 namespace VirtLab.Machine;
 
 /// <summary>
-/// The operations the interpreter's fast path knows. Everything else (CSR access, ecall, mret,
-/// wfi, fence.i, illegal words) decodes to <see cref="Slow"/> and is executed by the reference
-/// interpreter in <see cref="Hart"/>'s slow path, which reads the raw word again.
+/// The operations the interpreter's fast path knows, named after the mnemonics they carry out.
+/// Everything else (CSR access, ecall, mret, wfi, fence.i, illegal words) decodes to
+/// <see cref="Slow"/> and is executed by the reference interpreter in <see cref="Hart"/>'s slow
+/// path, which reads the raw word again. Ops of one kind are kept together (loads, stores,
+/// branches, ALU with an immediate, ALU with registers, M extension): the instruction sampler
+/// tells kinds apart by range.
 /// </summary>
 internal enum Op : byte
 {

@@ -1,4 +1,4 @@
-using static VirtLab.Machine.Decoder;
+using static VirtLab.Machine.InstructionEncoding;
 
 namespace VirtLab.Machine;
 
@@ -10,11 +10,28 @@ public sealed unsafe partial class Hart
     /// space's slow path for loads and stores (devices, page faults, watched words). The fast path
     /// sends here everything it does not handle, always as the first instruction of a block, so the
     /// counters are exact when a CSR reads them. Updates the counters itself.
+    /// <para>
+    /// Every device access and every page fault happens here. If the device or the page-fault
+    /// handler asked for it (<see cref="AddressSpace.RequestStopAfterAccess"/>), the run stops after
+    /// this instruction, and <see cref="StoppedAt"/> says which one it was.
+    /// </para>
     /// </summary>
     /// <returns>1 if the instruction retired, 0 if it trapped.</returns>
     private long SlowStep()
     {
         uint pc = Pc;
+        long stopRequests = Memory.StopRequests;
+        long retired = FetchAndExecute(pc);
+        if (Memory.StopRequests != stopRequests)
+        {
+            StopRequested = true;
+            StoppedAt = pc;
+        }
+        return retired;
+    }
+
+    private long FetchAndExecute(uint pc)
+    {
         if ((pc & 3) != 0) { Trap(TrapCause.InstructionAddressMisaligned, pc); return 0; }
         if (!Memory.TryFetch(pc, out uint w)) { Trap(TrapCause.InstructionAccessFault, pc); return 0; }
 
@@ -39,13 +56,13 @@ public sealed unsafe partial class Hart
 
         switch (Opcode(w))
         {
-            case OpLui: result = (uint)ImmU(w); break;
-            case OpAuipc: result = pc + (uint)ImmU(w); break;
-            case OpJal: return Jump(w, pc, pc + (uint)ImmJ(w), rd);
-            case OpJalr:
+            case Opcodes.Lui: result = (uint)UpperImmediate(w); break;
+            case Opcodes.Auipc: result = pc + (uint)UpperImmediate(w); break;
+            case Opcodes.Jal: return Jump(w, pc, pc + (uint)ImmJ(w), rd);
+            case Opcodes.Jalr:
                 if (f3 != 0) return Illegal(w);
                 return Jump(w, pc, (a + (uint)ImmI(w)) & ~1u, rd);
-            case OpBranch:
+            case Opcodes.Branch:
             {
                 if (f3 is 2 or 3) return Illegal(w);
                 bool taken = f3 switch
@@ -58,7 +75,7 @@ public sealed unsafe partial class Hart
                 Pc = target;
                 return true;
             }
-            case OpLoad:
+            case Opcodes.Load:
             {
                 int size = f3 switch { 0 or 4 => 1, 1 or 5 => 2, 2 => 4, _ => 0 };
                 if (size == 0) return Illegal(w);
@@ -67,7 +84,7 @@ public sealed unsafe partial class Hart
                 result = f3 switch { 0 => (uint)(sbyte)v, 1 => (uint)(short)v, _ => v };
                 break;
             }
-            case OpStore:
+            case Opcodes.Store:
             {
                 int size = f3 switch { 0 => 1, 1 => 2, 2 => 4, _ => 0 };
                 if (size == 0) return Illegal(w);
@@ -76,7 +93,7 @@ public sealed unsafe partial class Hart
                 Pc = next;
                 return true;
             }
-            case OpImm:
+            case Opcodes.OpImm:
             {
                 int imm = ImmI(w);
                 switch (f3)
@@ -95,14 +112,14 @@ public sealed unsafe partial class Hart
                 }
                 break;
             }
-            case OpReg:
+            case Opcodes.Op:
                 if (!TryAlu(f7, f3, a, b, out result)) return Illegal(w);
                 break;
-            case OpMiscMem:
+            case Opcodes.MiscMem:
                 if (f3 == 0) { Pc = next; return true; }              // fence
                 if (f3 == 1) { Memory.ForgetDecodedCode(); Pc = next; return true; }   // fence.i: forget decoded code
                 return Illegal(w);
-            case OpSystem:
+            case Opcodes.System:
                 return ExecuteSystem(w, pc, rd, rs1, f3);
             default:
                 return Illegal(w);
@@ -155,19 +172,19 @@ public sealed unsafe partial class Hart
         if (f3 == 0)
         {
             if (rd != 0 || rs1 != 0) return Illegal(w);
-            switch (w >> 20)
+            switch (w)
             {
-                case 0x000:
+                case InstructionSet.EcallWord:
                     Trap(Privilege == Privilege.Machine ? TrapCause.EnvironmentCallFromMMode : TrapCause.EnvironmentCallFromUMode, 0);
                     return false;
-                case 0x001:
+                case InstructionSet.EbreakWord:
                     Trap(TrapCause.Breakpoint, pc);
                     return false;
-                case 0x302:   // mret
+                case InstructionSet.MretWord:
                     if (Privilege != Privilege.Machine) return Illegal(w);
                     ReturnFromTrap();
                     return true;
-                case 0x105:   // wfi
+                case InstructionSet.WfiWord:
                     // In U-mode with mstatus.TW set, wfi traps: this is how a hypervisor sees a guest go idle.
                     if (Privilege != Privilege.Machine && (_mstatus & MStatusBits.TW) != 0) return Illegal(w);
                     Pc = pc + 4;
@@ -177,23 +194,13 @@ public sealed unsafe partial class Hart
                     return Illegal(w);
             }
         }
-        if (f3 == 4) return Illegal(w);
+        if (!CsrInstruction.TryDecode(w, out var csr)) return Illegal(w);
 
-        uint csr = w >> 20;
-        bool immediate = f3 >= 5;
-        uint operand = immediate ? (uint)rs1 : _x[rs1];
-        uint op = f3 & 3;   // 1 = read/write, 2 = read/set, 3 = read/clear
+        uint operand = csr.IsImmediate ? (uint)csr.Rs1 : _x[csr.Rs1];
         // csrrw with rd = x0 does not read; csrrs/csrrc with rs1 = x0 (or uimm = 0) do not write.
-        bool reads = op != 1 || rd != 0;
-        bool writes = op == 1 || rs1 != 0;
-
         uint old = 0;
-        if (reads && !TryReadCsr(csr, out old)) return Illegal(w);
-        if (writes)
-        {
-            uint value = op switch { 1 => operand, 2 => old | operand, _ => old & ~operand };
-            if (!TryWriteCsr(csr, value)) return Illegal(w);
-        }
+        if (csr.ReadsCsr && !TryReadCsr(csr.Csr, out old)) return Illegal(w);
+        if (csr.WritesCsr && !TryWriteCsr(csr.Csr, csr.NewValue(old, operand))) return Illegal(w);
         if (rd != 0) _x[rd] = old;
         Pc = pc + 4;
         return true;

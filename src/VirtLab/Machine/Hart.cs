@@ -87,6 +87,13 @@ public sealed unsafe partial class Hart
     /// <summary>Set by a device (test finisher, HTIF) or by the host to end <see cref="Run"/> at the next block boundary.</summary>
     public bool StopRequested { get; set; }
 
+    /// <summary>
+    /// The address of the last instruction whose load, store or fetch asked the run to stop
+    /// (<see cref="AddressSpace.RequestStopAfterAccess"/>): the device access or page fault that a
+    /// hypervisor reports as a VM exit. The run stopped right after it.
+    /// </summary>
+    public uint StoppedAt { get; private set; }
+
     /// <summary>Reads integer register x<paramref name="index"/> (x0 always reads 0).</summary>
     public uint this[int index]
     {

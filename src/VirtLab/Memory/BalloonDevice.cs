@@ -17,8 +17,8 @@ namespace VirtLab.Memory;
 /// <c>0x0C BATCH_ADDR</c>, <c>0x10 BATCH_COUNT</c>, <c>0x14 COMMAND</c> (write 1 = inflate,
 /// 2 = deflate: the doorbell), <c>0x18 ACCEPTED</c> (how many numbers of the last batch the host accepted),
 /// <c>0x1C FEATURES</c> (bit 0: deflate-on-OOM).
-/// The doorbell only records the request; the hypervisor carries it out as soon as the store's MMIO
-/// exit reaches it, before the guest's next instruction, validating every page number.
+/// The doorbell only records the request; the store is a <c>BalloonDoorbell</c> exit, whose handler
+/// carries the request out before the guest's next instruction, validating every page number.
 /// </summary>
 public sealed class BalloonDevice : IMmioDevice
 {

@@ -143,8 +143,8 @@ public sealed class GuestMemory
     /// <summary>Called on each fault, after it was served, so the hypervisor can count and charge it as a VM exit.</summary>
     public Action<int, MemoryAccess>? FaultObserver { get; set; }
 
-    /// <summary>Called when the guest touched a page hidden by <see cref="WatchForTouch"/> (a cheap fault: no frame to find), so the hypervisor can charge the exit.</summary>
-    public Action<int>? TouchObserver { get; set; }
+    /// <summary>Called when the guest touched a page hidden by <see cref="WatchForTouch"/> (a cheap fault: no frame to find), with the page and the kind of access, so the hypervisor can charge the exit.</summary>
+    public Action<int, MemoryAccess>? TouchObserver { get; set; }
 
     /// <summary>Faults taken only because a page was hidden to notice a touch (see <see cref="WatchForTouch"/>).</summary>
     public long TouchFaults { get; private set; }
@@ -195,7 +195,7 @@ public sealed class GuestMemory
             // The page was hidden only so that this touch would be noticed: give its rights back.
             Space.Reveal(page);
             TouchFaults++;
-            TouchObserver?.Invoke(page);
+            TouchObserver?.Invoke(page, access);
             if (access != MemoryAccess.Write || Space.IsWritable(page)) return true;
             // A write to a shared (read-only) page: go on to copy-on-write below.
         }

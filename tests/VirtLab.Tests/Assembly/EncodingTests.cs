@@ -1,4 +1,5 @@
 using VirtLab.Assembly;
+using VirtLab.Machine;
 
 namespace VirtLab.Tests.Assembly;
 

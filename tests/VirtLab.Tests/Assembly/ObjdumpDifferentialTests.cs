@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using VirtLab.Assembly;
+using VirtLab.Machine;
 
 namespace VirtLab.Tests.Assembly;
 

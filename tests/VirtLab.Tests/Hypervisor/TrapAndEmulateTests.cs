@@ -224,48 +224,7 @@ public class TrapAndEmulateTests
     [Fact]
     public void One_vcpu_interrupts_another_through_the_virtual_clint_and_its_handler_runs()
     {
-        // Hart 1 enables software interrupts, says it is ready and sleeps in WFI. Hart 0 waits for that,
-        // then sets msip[1]: an inter-processor interrupt. Hart 1's handler checks mcause, clears its
-        // msip and shuts the VM down with code 42.
-        var image = Assemble($"""
-                bnez    a0, hart1
-                la      t0, ready
-            wait_ready:
-                lw      t1, 0(t0)
-                beqz    t1, wait_ready
-                li      t0, 0x02000004          # msip of hart 1
-                li      t1, 1
-                sw      t1, 0(t0)               # the IPI: an MMIO exit to the virtual CLINT
-            spin0:
-                j       spin0
-            hart1:
-                la      t0, handler
-                csrw    mtvec, t0
-                li      t0, 8                   # mie.MSIE
-                csrs    mie, t0
-                csrsi   mstatus, 8              # mstatus.MIE
-                la      t0, ready
-                li      t1, 1
-                sw      t1, 0(t0)
-            idle1:
-                wfi
-                j       idle1
-                .balign 4
-            handler:
-                csrr    t0, mcause
-                li      t1, 0x80000003          # machine software interrupt
-                bne     t0, t1, wrong
-                li      t0, 0x02000004
-                sw      zero, 0(t0)             # acknowledge: clear our msip
-                li      a0, 42
-                j       out
-            wrong:
-                li      a0, 7
-            out:
-            {Shutdown}
-                .data
-            ready: .word 0
-            """);
+        var image = Assemble(InterProcessorInterrupt);
         var host = new Host(SmallHost(cores: 2));
         var vm = host.CreateVm(new VmConfig { Name = "smp", Vcpus = 2, MemoryPages = 64 }, image);
         for (int i = 0; i < 1000 && !vm.IsStopped; i++) host.RunFor(0.05);

@@ -15,7 +15,8 @@ public sealed class Clint : IMmioDevice
 {
     /// <summary>Where QEMU's virt and spike machines put the CLINT.</summary>
     public const uint DefaultBase = 0x0200_0000;
-    private const uint MsipOffset = 0x0, MtimecmpOffset = 0x4000, MtimeOffset = 0xBFF8;
+    /// <summary>Register offsets from the base: msip (4 bytes per hart), mtimecmp (8 bytes per hart), mtime (8 bytes).</summary>
+    public const uint MsipOffset = 0x0, MtimecmpOffset = 0x4000, MtimeOffset = 0xBFF8;
 
     /// <summary>
     /// Default cycles per mtime tick: a 100 MHz hart with the 10 MHz timebase that QEMU's virt and

@@ -1,13 +1,30 @@
-namespace VirtLab.Assembly;
+namespace VirtLab.Machine;
 
 using static InstructionFormat;
 
 /// <summary>
-/// The instruction table of RV32IM + Zicsr + Zifencei (plus <c>mret</c> and <c>wfi</c> from the privileged spec).
-/// The assembler encodes from it and the disassembler decodes with it, so the two cannot disagree.
+/// The instruction table of RV32IM + Zicsr + Zifencei (plus <c>mret</c> and <c>wfi</c> from the privileged spec):
+/// the one place where VirtLab writes down which bits identify which instruction. The assembler
+/// encodes from it, the disassembler and the interpreter's decoder decode with it, and the
+/// hypervisor recognises the instructions a guest traps on with it, so none of them can disagree.
 /// </summary>
 public static class InstructionSet
 {
+    /// <summary><c>ecall</c>: a request to the execution environment (a system call, or a hypercall from a guest).</summary>
+    public const uint EcallWord = 0x0000_0073;
+    /// <summary><c>ebreak</c>: a breakpoint trap for debuggers.</summary>
+    public const uint EbreakWord = 0x0010_0073;
+    /// <summary><c>mret</c>: return from a machine-mode trap handler (privileged spec 3.3.2).</summary>
+    public const uint MretWord = 0x3020_0073;
+    /// <summary><c>wfi</c>: wait for an interrupt (privileged spec 3.3.3).</summary>
+    public const uint WfiWord = 0x1050_0073;
+    /// <summary><c>fence.i</c>: make earlier stores visible to instruction fetch (Zifencei).</summary>
+    public const uint FenceIWord = 0x0000_100F;
+    /// <summary><c>fence.tso</c>: a fence with total-store-order semantics (fm = 1000, rw,rw).</summary>
+    public const uint FenceTsoWord = 0x8330_000F;
+    /// <summary><c>unimp</c>: <c>csrrw zero, cycle, zero</c>, a write to a read-only CSR, guaranteed to trap.</summary>
+    public const uint UnimpWord = 0xC000_1073;
+
     /// <summary>Every instruction, in the order of the spec's instruction listing.</summary>
     public static IReadOnlyList<InstructionDefinition> All { get; } =
     [
@@ -50,9 +67,9 @@ public static class InstructionSet
         Row("or",           R,            Opcodes.Op,       0b110, 0b000_0000),
         Row("and",          R,            Opcodes.Op,       0b111, 0b000_0000),
         Row("fence",        Fence,        Opcodes.MiscMem,  0b000),
-        Fixed("fence.tso",  0x8330_000F),
-        Fixed("ecall",      0x0000_0073),
-        Fixed("ebreak",     0x0010_0073),
+        Fixed("fence.tso",  FenceTsoWord),
+        Fixed("ecall",      EcallWord),
+        Fixed("ebreak",     EbreakWord),
 
         // M extension: multiply and divide (funct7 = 1 in the OP opcode).
         Row("mul",          R,            Opcodes.Op,       0b000, 0b000_0001, "M"),
@@ -65,36 +82,39 @@ public static class InstructionSet
         Row("remu",         R,            Opcodes.Op,       0b111, 0b000_0001, "M"),
 
         // Zifencei: instruction-fetch fence.
-        Fixed("fence.i",    0x0000_100F, "Zifencei"),
+        Fixed("fence.i",    FenceIWord, "Zifencei"),
 
-        // Zicsr: atomic read-modify-write of control and status registers.
-        Row("csrrw",        Csr,          Opcodes.System,   0b001, extension: "Zicsr"),
-        Row("csrrs",        Csr,          Opcodes.System,   0b010, extension: "Zicsr"),
-        Row("csrrc",        Csr,          Opcodes.System,   0b011, extension: "Zicsr"),
+        // Zicsr: atomic read-modify-write of control and status registers. (The format is spelled out
+        // in the first three rows: a plain "Csr" would name the class of CSR numbers.)
+        Row("csrrw",        InstructionFormat.Csr, Opcodes.System, 0b001, extension: "Zicsr"),
+        Row("csrrs",        InstructionFormat.Csr, Opcodes.System, 0b010, extension: "Zicsr"),
+        Row("csrrc",        InstructionFormat.Csr, Opcodes.System, 0b011, extension: "Zicsr"),
         Row("csrrwi",       CsrImmediate, Opcodes.System,   0b101, extension: "Zicsr"),
         Row("csrrsi",       CsrImmediate, Opcodes.System,   0b110, extension: "Zicsr"),
         Row("csrrci",       CsrImmediate, Opcodes.System,   0b111, extension: "Zicsr"),
 
         // Privileged instructions used by machine-mode software.
-        Fixed("mret",       0x3020_0073, "Priv"),
-        Fixed("wfi",        0x1050_0073, "Priv"),
-        // "unimp" is csrrw zero, cycle, zero: a write to a read-only CSR, guaranteed to trap.
-        Fixed("unimp",      0xC000_1073, "Priv"),
+        Fixed("mret",       MretWord, "Priv"),
+        Fixed("wfi",        WfiWord, "Priv"),
+        Fixed("unimp",      UnimpWord, "Priv"),
     ];
 
     private static readonly Dictionary<string, InstructionDefinition> ByMnemonic =
         All.ToDictionary(d => d.Mnemonic, StringComparer.Ordinal);
 
-    // The candidates for each of the 128 values of the opcode field (bits 6:0), so decoding looks at
-    // a handful of rows instead of all of them. Most specific first within each, so fence.tso is
-    // found before fence and unimp before csrrw.
-    private static readonly InstructionDefinition[][] CandidatesByOpcode =
+    // The rows to try for each of the 128 values of the opcode field (bits 6:0), so decoding looks
+    // at a handful of rows instead of all of them. Most specific first within each, so fence.tso is
+    // found before fence and unimp before csrrw. Masks and matches are kept beside them in arrays:
+    // the interpreter's decoder goes through here for every instruction it meets.
+    private static readonly int[][] CandidatesByOpcode =
     [
-        .. Enumerable.Range(0, 128).Select(opcode => All
-            .Where(d => d.Opcode == (uint)opcode)
-            .OrderByDescending(d => System.Numerics.BitOperations.PopCount(d.Mask))
+        .. Enumerable.Range(0, 128).Select(opcode => Enumerable.Range(0, All.Count)
+            .Where(i => All[i].Opcode == (uint)opcode)
+            .OrderByDescending(i => System.Numerics.BitOperations.PopCount(All[i].Mask))
             .ToArray()),
     ];
+    private static readonly uint[] Masks = [.. All.Select(d => d.Mask)];
+    private static readonly uint[] Matches = [.. All.Select(d => d.Match)];
 
     /// <summary>Finds an instruction by mnemonic (lower case).</summary>
     public static bool TryGet(string mnemonic, out InstructionDefinition definition) =>
@@ -106,16 +126,20 @@ public static class InstructionSet
     /// <summary>Identifies the instruction a word encodes, or returns false if it is not in the table.</summary>
     public static bool TryDecode(uint word, out InstructionDefinition definition)
     {
-        foreach (var candidate in CandidatesByOpcode[word & 0x7F])
+        int row = RowOf(word);
+        definition = row >= 0 ? All[row] : null!;
+        return row >= 0;
+    }
+
+    /// <summary>The index in <see cref="All"/> of the instruction <paramref name="word"/> encodes, or -1 if it is not in the table.</summary>
+    public static int RowOf(uint word)
+    {
+        foreach (int row in CandidatesByOpcode[InstructionEncoding.Opcode(word)])
         {
-            if ((word & candidate.Mask) == candidate.Match && FieldsAreLegal(candidate, word))
-            {
-                definition = candidate;
-                return true;
-            }
+            if ((word & Masks[row]) == Matches[row] && FieldsAreLegal(All[row], word))
+                return row;
         }
-        definition = null!;
-        return false;
+        return -1;
     }
 
     // A few fields must be zero in RV32 even though the mask leaves them free.
@@ -131,5 +155,5 @@ public static class InstructionSet
         new(mnemonic, format, opcode, funct3, funct7, 0, extension);
 
     private static InstructionDefinition Fixed(string mnemonic, uint word, string extension = "I") =>
-        new(mnemonic, InstructionFormat.Fixed, word & 0x7F, (word >> 12) & 0b111, word >> 25, word, extension);
+        new(mnemonic, InstructionFormat.Fixed, InstructionEncoding.Opcode(word), InstructionEncoding.Funct3(word), InstructionEncoding.Funct7(word), word, extension);
 }
