@@ -3,7 +3,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="Ballooning"/>, read from its rows.</summary>
-public sealed class BallooningHeadline
+public sealed class BallooningHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<BallooningRow> _rows;
     private readonly IReadOnlyList<BalloonedVersusNativeRow> _comparison;
@@ -28,7 +28,7 @@ public sealed class BallooningHeadline
         return rows.Count > 0 ? rows : throw new KeyNotFoundException($"no mode '{mode}' (modes: {string.Join(", ", Ballooning.Modes)})");
     }
 
-    internal IEnumerable<(string Name, string Value)> Sentences() =>
+    internal override IEnumerable<(string Name, string Value)> Sentences() =>
         Ballooning.Modes.Skip(1)
             .Select(mode => ($"{mode}: throughput vs unconstrained", Invariant($"{ThroughputVersusUnconstrained(mode):P0} (crashed {CrashedVms(mode)}, swap-ins {SwapIns(mode)})")))
             .Append(("ballooned vs native", Invariant($"{_comparison[0].Ops} ops vs {_comparison[1].Ops} ops (overhead {Math.Round(BalloonOverheadPercent, 2) + 0.0:0.00}%)")));

@@ -1,20 +1,15 @@
 namespace VirtLab.Experiments;
 
 /// <summary>What <see cref="Ballooning.Run"/> measured: each VM in each mode, the ballooned-vs-native comparison, the series, and the headline figures.</summary>
-public sealed class BallooningResult : ExperimentResult
+public sealed class BallooningResult : ExperimentResult<BallooningOptions, BallooningHeadline>
 {
     internal BallooningResult(BallooningOptions options, IReadOnlyList<BallooningRow> rows, IReadOnlyList<BalloonedVersusNativeRow> comparison,
-        IReadOnlyList<BallooningRun> runs, IReadOnlyList<string> notes) : base(Ballooning.Name, notes)
+        IReadOnlyList<BallooningRun> runs, IReadOnlyList<string> notes) : base(Ballooning.Name, options, new BallooningHeadline(rows, comparison), notes)
     {
-        Options = options;
         Rows = rows;
         BalloonedVersusNative = comparison;
         Runs = runs;
-        Headline = new BallooningHeadline(rows, comparison);
     }
-
-    /// <summary>The options it ran with.</summary>
-    public BallooningOptions Options { get; }
 
     /// <summary>Each VM at the end of each mode (table <c>ballooning</c>).</summary>
     public IReadOnlyList<BallooningRow> Rows { get; }
@@ -25,9 +20,6 @@ public sealed class BallooningResult : ExperimentResult
     /// <summary>The series of each mode.</summary>
     public IReadOnlyList<BallooningRun> Runs { get; }
 
-    /// <summary>The figures a lesson quotes.</summary>
-    public BallooningHeadline Headline { get; }
-
     /// <inheritdoc/>
     protected override IEnumerable<Table> CreateTables()
     {
@@ -36,7 +28,4 @@ public sealed class BallooningResult : ExperimentResult
         foreach (var run in Runs) { vmSeries.AddRows(run.VmSamples, run.Mode); hostSeries.AddRows(run.HostSamples, run.Mode); }
         return [Table.From(Rows, "ballooning"), Table.From(BalloonedVersusNative, "ballooned_vs_native"), vmSeries, hostSeries];
     }
-
-    /// <inheritdoc/>
-    protected override IEnumerable<(string Name, string Value)> DescribeHeadline() => Headline.Sentences();
 }

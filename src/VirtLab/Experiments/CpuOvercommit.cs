@@ -19,10 +19,10 @@ public static class CpuOvercommit
     /// <summary>The experiment's name on the command line.</summary>
     public const string Name = "cpu-overcommit";
 
-    /// <summary>The <see cref="CpuOvercommitRow.Vms"/> of the VMs that run the busy workload.</summary>
+    /// <summary>The <see cref="CpuOvercommitRow.Group"/> of the VMs that run the busy workload.</summary>
     public const string CpuBound = "cpu-bound";
 
-    /// <summary>The <see cref="CpuOvercommitRow.Vms"/> of the VMs that run the idle workload.</summary>
+    /// <summary>The <see cref="CpuOvercommitRow.Group"/> of the VMs that run the idle workload.</summary>
     public const string MostlyIdle = "mostly-idle";
 
     /// <summary>The experiment for <c>virtlab experiment</c>.</summary>

@@ -3,7 +3,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="CpuOvercommit"/>, read from its rows.</summary>
-public sealed class CpuOvercommitHeadline
+public sealed class CpuOvercommitHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<CpuOvercommitRow> _rows;
 
@@ -18,10 +18,10 @@ public sealed class CpuOvercommitHeadline
     /// <summary>Throughput per CPU-bound VM at <paramref name="ratio"/>, relative to the first ratio of the sweep.</summary>
     public double RelativeThroughputAt(double ratio) => Row(CpuOvercommit.CpuBound, ratio).RelativePerVm;
 
-    private CpuOvercommitRow Row(string vms, double ratio) => _rows.FirstOrDefault(r => r.Vms == vms && r.Ratio == ratio)
+    private CpuOvercommitRow Row(string vms, double ratio) => _rows.FirstOrDefault(r => r.Group == vms && r.Ratio == ratio)
         ?? throw new KeyNotFoundException(Invariant($"ratio {ratio} was not swept (ratios: {string.Join(", ", _rows.Select(r => r.Ratio).Distinct())})"));
 
-    internal IEnumerable<(string Name, string Value)> Sentences() =>
+    internal override IEnumerable<(string Name, string Value)> Sentences() =>
         new[] { CpuOvercommit.CpuBound, CpuOvercommit.MostlyIdle }.Select(vms => ($"{vms} ready %",
-            string.Join(", ", _rows.Where(r => r.Vms == vms).Select(r => Invariant($"{r.Ratio}:1 -> {r.ReadyPercentMean:F1}%")))));
+            string.Join(", ", _rows.Where(r => r.Group == vms).Select(r => Invariant($"{r.Ratio}:1 -> {r.ReadyPercentMean:F1}%")))));
 }

@@ -1,7 +1,7 @@
 namespace VirtLab.Experiments;
 
 /// <summary>One host of the <see cref="CpuOvercommit"/> sweep: one kind of VM at one vCPU:pCPU ratio.</summary>
-/// <param name="Vms">Which VMs: <see cref="CpuOvercommit.CpuBound"/> or <see cref="CpuOvercommit.MostlyIdle"/>.</param>
+/// <param name="Group">Which VMs: <see cref="CpuOvercommit.CpuBound"/> or <see cref="CpuOvercommit.MostlyIdle"/>.</param>
 /// <param name="Ratio">vCPUs per physical CPU asked for.</param>
 /// <param name="Vcpus">vCPUs on the host (one per VM).</param>
 /// <param name="ReadyPercentMean">CPU ready (and co-stop) time as a percentage of the run, averaged over the vCPUs.</param>
@@ -10,7 +10,7 @@ namespace VirtLab.Experiments;
 /// <param name="RelativePerVm">That throughput relative to the first ratio of the sweep.</param>
 /// <param name="HostUtilization">Busy share of the hardware threads over the run, 0..1.</param>
 public sealed record CpuOvercommitRow(
-    [property: Column("vms")] string Vms,
+    [property: Column("vms")] string Group,
     [property: Column("ratio")] double Ratio,
     [property: Column("vcpus")] int Vcpus,
     [property: Column("ready_pct_mean")] double ReadyPercentMean,

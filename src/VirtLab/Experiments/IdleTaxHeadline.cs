@@ -3,7 +3,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="IdleTax"/>, read from its rows.</summary>
-public sealed class IdleTaxHeadline
+public sealed class IdleTaxHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<IdleTaxRow> _rows;
 
@@ -21,7 +21,7 @@ public sealed class IdleTaxHeadline
     private IdleTaxRow Row(double tau, string vm) => _rows.FirstOrDefault(r => r.Tau == tau && r.Vm == vm)
         ?? throw new KeyNotFoundException(Invariant($"no run of {vm} with tau {tau} (taus: {string.Join(", ", _rows.Select(r => r.Tau).Distinct())})"));
 
-    internal IEnumerable<(string Name, string Value)> Sentences() => _rows.Select(r => r.Tau).Distinct().Select(tau =>
+    internal override IEnumerable<(string Name, string Value)> Sentences() => _rows.Select(r => r.Tau).Distinct().Select(tau =>
         (Invariant($"tau {tau}: memory idle / active (pages)"),
          Invariant($"{MappedEnd(tau, IdleTax.Idle)} / {MappedEnd(tau, IdleTax.Active)}, active VM {ActiveOpsPerMillisecond(tau):F1} ops/ms, {ActiveSwapIns(tau)} swap-ins")));
 }

@@ -1,18 +1,13 @@
 namespace VirtLab.Experiments;
 
 /// <summary>What <see cref="IdleTax.Run"/> measured: both VMs at the end of each run, their memory over time, and the headline figures.</summary>
-public sealed class IdleTaxResult : ExperimentResult
+public sealed class IdleTaxResult : ExperimentResult<IdleTaxOptions, IdleTaxHeadline>
 {
-    internal IdleTaxResult(IdleTaxOptions options, IReadOnlyList<IdleTaxRow> rows, IReadOnlyList<IdleTaxSample> samples, IReadOnlyList<string> notes) : base(IdleTax.Name, notes)
+    internal IdleTaxResult(IdleTaxOptions options, IReadOnlyList<IdleTaxRow> rows, IReadOnlyList<IdleTaxSample> samples, IReadOnlyList<string> notes) : base(IdleTax.Name, options, new IdleTaxHeadline(rows), notes)
     {
-        Options = options;
         Rows = rows;
         Samples = samples;
-        Headline = new IdleTaxHeadline(rows);
     }
-
-    /// <summary>The options it ran with.</summary>
-    public IdleTaxOptions Options { get; }
 
     /// <summary>The idle and the active VM for each tax rate (table <c>idle_tax</c>).</summary>
     public IReadOnlyList<IdleTaxRow> Rows { get; }
@@ -20,12 +15,6 @@ public sealed class IdleTaxResult : ExperimentResult
     /// <summary>Both VMs at every sample of every run (table <c>memory_over_time</c>).</summary>
     public IReadOnlyList<IdleTaxSample> Samples { get; }
 
-    /// <summary>The figures a lesson quotes.</summary>
-    public IdleTaxHeadline Headline { get; }
-
     /// <inheritdoc/>
     protected override IEnumerable<Table> CreateTables() => [Table.From(Rows, "idle_tax"), Table.From(Samples, "memory_over_time")];
-
-    /// <inheritdoc/>
-    protected override IEnumerable<(string Name, string Value)> DescribeHeadline() => Headline.Sentences();
 }

@@ -3,7 +3,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="MemoryOvercommit"/>, read from its rows.</summary>
-public sealed class MemoryOvercommitHeadline
+public sealed class MemoryOvercommitHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<MemoryOvercommitRow> _rows;
 
@@ -21,7 +21,7 @@ public sealed class MemoryOvercommitHeadline
 
     private IEnumerable<MemoryOvercommitRow> RowsOf(ReclamationSetting setting) => _rows.Where(r => r.Setting == setting);
 
-    internal IEnumerable<(string Name, string Value)> Sentences()
+    internal override IEnumerable<(string Name, string Value)> Sentences()
     {
         foreach (var setting in _rows.Select(r => r.Setting).Distinct())
         {

@@ -1,28 +1,20 @@
 namespace VirtLab.Experiments;
 
 /// <summary>What <see cref="MemoryOvercommit.Run"/> measured: one row per setting and ratio, their series, and the headline figures.</summary>
-public sealed class MemoryOvercommitResult : ExperimentResult
+public sealed class MemoryOvercommitResult : ExperimentResult<MemoryOvercommitOptions, MemoryOvercommitHeadline>
 {
     internal MemoryOvercommitResult(MemoryOvercommitOptions options, IReadOnlyList<MemoryOvercommitRow> rows, IReadOnlyList<MemoryOvercommitRun> runs, IReadOnlyList<string> notes)
-        : base(MemoryOvercommit.Name, notes)
+        : base(MemoryOvercommit.Name, options, new MemoryOvercommitHeadline(rows), notes)
     {
-        Options = options;
         Rows = rows;
         Runs = runs;
-        Headline = new MemoryOvercommitHeadline(rows);
     }
-
-    /// <summary>The options it ran with.</summary>
-    public MemoryOvercommitOptions Options { get; }
 
     /// <summary>Each setting's ratios in turn (table <c>overcommit</c>).</summary>
     public IReadOnlyList<MemoryOvercommitRow> Rows { get; }
 
     /// <summary>The series of each row's host, in the same order.</summary>
     public IReadOnlyList<MemoryOvercommitRun> Runs { get; }
-
-    /// <summary>The figures a lesson quotes.</summary>
-    public MemoryOvercommitHeadline Headline { get; }
 
     /// <inheritdoc/>
     protected override IEnumerable<Table> CreateTables()
@@ -32,7 +24,4 @@ public sealed class MemoryOvercommitResult : ExperimentResult
         foreach (var run in Runs) { vmSeries.AddRows(run.VmSamples, run.Setting, run.Ratio); hostSeries.AddRows(run.HostSamples, run.Setting, run.Ratio); }
         return Runs.Count > 0 ? [Table.From(Rows, "overcommit"), vmSeries, hostSeries] : [Table.From(Rows, "overcommit")];
     }
-
-    /// <inheritdoc/>
-    protected override IEnumerable<(string Name, string Value)> DescribeHeadline() => Headline.Sentences();
 }

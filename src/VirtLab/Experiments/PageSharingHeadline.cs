@@ -3,7 +3,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="PageSharingExperiment"/>, read from its rows.</summary>
-public sealed class PageSharingHeadline
+public sealed class PageSharingHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<PageSharingRow> _rows;
 
@@ -26,7 +26,7 @@ public sealed class PageSharingHeadline
     private PageSharingRow Identical(int vms) => _rows.FirstOrDefault(r => r.Set == PageSharingExperiment.Identical && r.Vms == vms)
         ?? throw new KeyNotFoundException($"no run with {vms} identical guests (1 to {_rows.Count - 1})");
 
-    internal IEnumerable<(string Name, string Value)> Sentences()
+    internal override IEnumerable<(string Name, string Value)> Sentences()
     {
         var identical = _rows.Where(r => r.Set == PageSharingExperiment.Identical).ToList();
         return

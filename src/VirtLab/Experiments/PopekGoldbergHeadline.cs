@@ -1,7 +1,7 @@
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="PopekGoldberg"/>, read from its rows.</summary>
-public sealed class PopekGoldbergHeadline
+public sealed class PopekGoldbergHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<SensitiveInstructionRow> _instructions;
     private readonly IReadOnlyList<CriticalSectionRow> _sections;
@@ -22,7 +22,7 @@ public sealed class PopekGoldbergHeadline
     public long InterruptsInsideCriticalSections(bool popfLike) =>
         _sections.Single(r => r.Machine == (popfLike ? PopekGoldberg.PopfLikeVariant : PopekGoldberg.RiscV)).InterruptsInsideCriticalSections;
 
-    internal IEnumerable<(string Name, string Value)> Sentences() =>
+    internal override IEnumerable<(string Name, string Value)> Sentences() =>
     [
         ("sensitive instructions that trap", $"{Trapped} of {SensitiveInstructions}"),
         ("interrupts inside critical sections", $"RISC-V {InterruptsInsideCriticalSections(false)}, POPF-like variant {InterruptsInsideCriticalSections(true)}"),

@@ -1,19 +1,14 @@
 namespace VirtLab.Experiments;
 
 /// <summary>What <see cref="PopekGoldberg.Run"/> found: each sensitive instruction, the critical-section guest on both machines, and the headline figures.</summary>
-public sealed class PopekGoldbergResult : ExperimentResult
+public sealed class PopekGoldbergResult : ExperimentResult<PopekGoldbergOptions, PopekGoldbergHeadline>
 {
     internal PopekGoldbergResult(PopekGoldbergOptions options, IReadOnlyList<SensitiveInstructionRow> instructions, IReadOnlyList<CriticalSectionRow> criticalSections,
-        IReadOnlyList<string> notes) : base(PopekGoldberg.Name, notes)
+        IReadOnlyList<string> notes) : base(PopekGoldberg.Name, options, new PopekGoldbergHeadline(instructions, criticalSections), notes)
     {
-        Options = options;
         SensitiveInstructions = instructions;
         CriticalSections = criticalSections;
-        Headline = new PopekGoldbergHeadline(instructions, criticalSections);
     }
-
-    /// <summary>The options it ran with.</summary>
-    public PopekGoldbergOptions Options { get; }
 
     /// <summary>Part 1, one row per sensitive instruction (table <c>sensitive_instructions</c>).</summary>
     public IReadOnlyList<SensitiveInstructionRow> SensitiveInstructions { get; }
@@ -21,12 +16,6 @@ public sealed class PopekGoldbergResult : ExperimentResult
     /// <summary>Part 2: RISC-V, then the POPF-like variant (table <c>critical_sections</c>).</summary>
     public IReadOnlyList<CriticalSectionRow> CriticalSections { get; }
 
-    /// <summary>The figures a lesson quotes.</summary>
-    public PopekGoldbergHeadline Headline { get; }
-
     /// <inheritdoc/>
     protected override IEnumerable<Table> CreateTables() => [Table.From(SensitiveInstructions, "sensitive_instructions"), Table.From(CriticalSections, "critical_sections")];
-
-    /// <inheritdoc/>
-    protected override IEnumerable<(string Name, string Value)> DescribeHeadline() => Headline.Sentences();
 }

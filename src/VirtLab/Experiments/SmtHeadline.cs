@@ -3,7 +3,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="Smt"/>, read from its rows.</summary>
-public sealed class SmtHeadline
+public sealed class SmtHeadline : ExperimentHeadline
 {
     private readonly IReadOnlyList<SmtPairRow> _pairs;
     private readonly IReadOnlyList<SmtPlacementRow> _placements;
@@ -30,7 +30,7 @@ public sealed class SmtHeadline
         (_placements.FirstOrDefault(r => r.Policy == policy && r.Vms == vms && r.Vcpus == vcpus)
          ?? throw new KeyNotFoundException($"no placement run {policy} with {vms} VMs and {vcpus} vCPUs")).TotalOpsPerSecond;
 
-    internal IEnumerable<(string Name, string Value)> Sentences() =>
+    internal override IEnumerable<(string Name, string Value)> Sentences() =>
         _pairs.Where(r => r.SmtOn)
             .Select(r => (r.Pair.ToString(), Invariant($"SMT core throughput {r.CoreRelative:F2}x of one thread alone (per thread {r.Thread0Relative:F2} / {r.Thread1Relative:F2})")))
             .Append(("placement", Invariant($"packed gets {PackedShareOfSmtAware:P0} of smt-aware; with 4 busy vCPUs one-thread-per-core loses {OneThreadPerCoreLoss:P0} vs SMT, ") +

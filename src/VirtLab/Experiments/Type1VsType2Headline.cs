@@ -5,7 +5,7 @@ using static System.FormattableString;
 namespace VirtLab.Experiments;
 
 /// <summary>The headline figures of <see cref="Type1VsType2"/>, read from its rows.</summary>
-public sealed class Type1VsType2Headline
+public sealed class Type1VsType2Headline : ExperimentHeadline
 {
     private readonly IReadOnlyList<Type1VsType2Row> _rows;
 
@@ -21,7 +21,7 @@ public sealed class Type1VsType2Headline
         _rows.FirstOrDefault(r => r.Workload == workload && r.Host == Type1VsType2.HostOf(kind))
         ?? throw new KeyNotFoundException($"{workload} was not measured (workloads: {string.Join("; ", _rows.Select(r => r.Workload).Distinct())})");
 
-    internal IEnumerable<(string Name, string Value)> Sentences() => _rows.Select(r => r.Workload).Distinct().Select(w =>
+    internal override IEnumerable<(string Name, string Value)> Sentences() => _rows.Select(r => r.Workload).Distinct().Select(w =>
     {
         var (one, two) = (Row(w, HypervisorKind.Type1), Row(w, HypervisorKind.Type2));
         return (w.ToString(), Invariant($"type1 {one.RelativeToBare:P1} of bare, type2 {two.RelativeToBare:P1}; timer latency {one.TimerLatencyMeanMicroseconds:F0} us vs {two.TimerLatencyMeanMicroseconds:F0} us"));

@@ -67,7 +67,7 @@ public class ExperimentTests
         Assert.InRange(h.ReadyPercentAt(1), 0, 1);
         Assert.InRange(h.ReadyPercentAt(2), 40, 60);     // 2:1 -> about half the time ready
         Assert.InRange(h.ReadyPercentAt(4), 65, 85);     // 4:1 -> about three quarters
-        Assert.All(result.Rows.Where(r => r.Vms == CpuOvercommit.MostlyIdle), r => Assert.InRange(r.ReadyPercentMean, 0, 5));
+        Assert.All(result.Rows.Where(r => r.Group == CpuOvercommit.MostlyIdle), r => Assert.InRange(r.ReadyPercentMean, 0, 5));
     }
 
     [Fact]

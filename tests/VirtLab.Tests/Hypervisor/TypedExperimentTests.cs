@@ -79,7 +79,7 @@ public class TypedExperimentTests(DefaultRuns runs) : IClassFixture<DefaultRuns>
     public void Cpu_overcommit_headline_agrees_with_its_rows_and_table()
     {
         var result = runs.Of<CpuOvercommitResult>(CpuOvercommit.Name);
-        var busy = result.Rows.Where(r => r.Vms == CpuOvercommit.CpuBound).ToList();
+        var busy = result.Rows.Where(r => r.Group == CpuOvercommit.CpuBound).ToList();
         Assert.Equal(result.Options.Ratios, busy.Select(r => r.Ratio));
         foreach (var row in busy)
         {
