@@ -7,7 +7,7 @@ internal sealed class Experiment<TOptions, TResult>(string name, string descript
 {
     public string Name => name;
     public string Description => description;
-    public IReadOnlyList<ExperimentOption> Options { get; } = ExperimentOption.Of(typeof(TOptions));
+    public IReadOnlyList<ExperimentOption> Options => ExperimentOption.Of(typeof(TOptions));
     public ExperimentOptions CreateOptions() => new TOptions();
 
     public ExperimentResult Run(ExperimentOptions options, IProgress<double>? progress = null) =>

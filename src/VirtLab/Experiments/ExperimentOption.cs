@@ -19,9 +19,9 @@ public sealed class ExperimentOption
     {
         Property = property;
         Name = property.GetCustomAttribute<OptionNameAttribute>()?.Name ?? KebabCase(property.Name);
-        Description = XmlDocumentation.SummaryOf(property)
-            ?? $"(no description: {XmlDocumentation.FileName} was not found next to {Path.GetFileName(typeof(ExperimentOption).Assembly.Location)})";
     }
+
+    private string? _description;
 
     /// <summary>The option's name on the command line, without the leading <c>--</c>; also the field that errors about it name.</summary>
     public string Name { get; }
@@ -29,8 +29,9 @@ public sealed class ExperimentOption
     /// <summary>The property of the options record that the option sets.</summary>
     public PropertyInfo Property { get; }
 
-    /// <summary>What the option is, its unit and its default: the summary of the property's doc comment, as plain text.</summary>
-    public string Description { get; }
+    /// <summary>What the option is, its unit and its default: the summary of the property's doc comment, as plain text (read when first asked for).</summary>
+    public string Description => _description ??= XmlDocumentation.SummaryOf(Property)
+        ?? $"(no description: {XmlDocumentation.FileName} was not found next to {Path.GetFileName(typeof(ExperimentOption).Assembly.Location)})";
 
     /// <summary>How a value is written on the command line (<c>X,X,...</c> for a list of numbers, <c>type1|type2</c> for a choice).</summary>
     public string ValueHint => OptionText.Hint(Property.PropertyType);
