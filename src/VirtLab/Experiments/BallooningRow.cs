@@ -11,7 +11,7 @@ namespace VirtLab.Experiments;
 /// <param name="SwapOuts">Pages the host swapped out.</param>
 /// <param name="SwapIns">Pages swapped back in.</param>
 /// <param name="SwapStallMilliseconds">Time the guest stalled on swap-ins (simulated ms).</param>
-/// <param name="DeflateOnOom">Pages the driver took back from its balloon when the guest ran out of memory.</param>
+/// <param name="DeflatedPages">Pages that left the balloon over the run: the driver's deflate-on-OOM and the host letting the balloon down alike (the column's name is older than this record).</param>
 /// <param name="SoftPercent">Reclamation periods the host spent in the soft state (%).</param>
 /// <param name="HardPercent">Reclamation periods the host spent in the hard or low state (%).</param>
 public sealed record BallooningRow(
@@ -25,6 +25,6 @@ public sealed record BallooningRow(
     [property: Column("swap_outs")] long SwapOuts,
     [property: Column("swap_ins")] long SwapIns,
     [property: Column("swap_stall_ms")] double SwapStallMilliseconds,
-    [property: Column("deflate_on_oom")] long DeflateOnOom,
+    [property: Column("deflate_on_oom")] long DeflatedPages,
     [property: Column("soft_pct")] double SoftPercent,
     [property: Column("hard_pct")] double HardPercent);

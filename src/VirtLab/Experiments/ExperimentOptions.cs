@@ -9,8 +9,8 @@ namespace VirtLab.Experiments;
 /// has its own record (for example <see cref="CpuOvercommitOptions"/>) with one property per option;
 /// each property's doc comment says what it is, its unit and its default, and the
 /// <c>virtlab experiment NAME --help</c> text is made from those comments (see <see cref="ExperimentOption"/>).
-/// Records compare by value and copy with <c>with</c>, so a sweep is
-/// <c>ratios.Select(r =&gt; options with { Overcommit = r })</c>.
+/// Records copy with <c>with</c>, so a sweep over one option is
+/// <c>ratios.Select(r =&gt; Ballooning.Run(options with { Overcommit = r }))</c>.
 /// </summary>
 public abstract record ExperimentOptions
 {

@@ -15,7 +15,7 @@ public sealed record PageSharingOptions : ExperimentOptions
     /// <summary>The workload of the identical guests. Default: cache:pages=64.</summary>
     public Workload Workload { get; init; } = Workload.Cache(64);
 
-    /// <summary>Guest pages the sharing scan hashes and compares per scan period (pages). Default: 256.</summary>
+    /// <summary>Guest pages the page-sharing scan looks at per reclamation period (pages). Default: 256.</summary>
     public int ScanPages { get; init; } = 256;
 
     /// <inheritdoc/>

@@ -16,10 +16,10 @@ public sealed record Type1VsType2Options : ExperimentOptions
     /// <summary>The workloads compared, each alone in a one-vCPU VM (separated by semicolons on the command line). Default: cpu:rounds=100;exit-mmio:work=20000;exit-pv:work=20000;io:work=200,sleep=1.</summary>
     public IReadOnlyList<Workload> Workloads { get; init; } = [Workload.Cpu(), Workload.ExitMmio(20000), Workload.ExitPv(20000), Workload.Io(200, 1)];
 
-    /// <summary>What one VM exit costs, entry and return (cycles). Default: 1200.</summary>
+    /// <summary>What one VM exit and the entry back into the guest cost, before any handler work (cycles; CostModel.VmExitCycles). Default: 1200.</summary>
     public ulong ExitCycles { get; init; } = 1200;
 
-    /// <summary>What a Type 2 host adds to an exit served by its user-space device model: the host kernel's round trip to the hypervisor process (cycles). Default: 6000.</summary>
+    /// <summary>What a Type 2 host adds to an exit its user-space device model serves: the round trip from the host kernel to the hypervisor process and back (cycles; CostModel.HostKernelRoundTripCycles). Default: 6000.</summary>
     public ulong HostRoundTripCycles { get; init; } = 6000;
 
     /// <summary>The host OS processes competing with the vCPU on the Type 2 host: default (a quiet desktop), busy or none. Default: default.</summary>

@@ -13,8 +13,8 @@ namespace VirtLab.Experiments;
 /// <param name="Progress">Operations its workload has reported done (the guest's own counter).</param>
 /// <param name="RunMilliseconds">Time its vCPUs ran on a hardware thread, summed over vCPUs.</param>
 /// <param name="ReadyMilliseconds">Time its vCPUs were runnable but waited for a hardware thread (CPU ready).</param>
-/// <param name="CoStopMilliseconds">Time its vCPUs were held back so that they stay in step with their siblings (co-stop).</param>
-/// <param name="WaitMilliseconds">Time its vCPUs were idle (in WFI, or blocked).</param>
+/// <param name="CoStopMilliseconds">Time its vCPUs were held back by relaxed co-scheduling because they ran ahead of their siblings (co-stop).</param>
+/// <param name="WaitMilliseconds">Time its vCPUs were idle (in WFI, asleep) or stopped.</param>
 /// <param name="CsrExits">Exits for CSR accesses.</param>
 /// <param name="PrivilegedExits">Exits for privileged instructions (mret and the like).</param>
 /// <param name="WfiExits">Exits for wfi.</param>
