@@ -5,9 +5,11 @@ using VirtLab.Hypervisor;
 namespace VirtLab.Cli;
 
 /// <summary>
-/// <c>virtlab experiment NAME [options] [--format table|csv|json] [--seed N]</c>: runs one of the
-/// built-in hypervisor experiments and prints its tables. Every experiment option is
-/// <c>--name value</c>; invalid values get one line naming the option, never a stack trace.
+/// <c>virtlab experiment NAME [options] [--format table|csv|json] [--seed N] [--quiet]</c>: runs one
+/// of the built-in hypervisor experiments and prints its tables. The options of each experiment
+/// are made from its options record (<see cref="IExperiment.Options"/>): one <c>--name value</c>
+/// per property, described by the property's doc comment. Invalid values get one line naming the
+/// option, never a stack trace.
 /// </summary>
 public static class ExperimentCommands
 {
@@ -15,7 +17,21 @@ public static class ExperimentCommands
     public static Command Create()
     {
         var command = new Command("experiment", "Run a built-in hypervisor experiment and print its results");
-        foreach (var experiment in VirtLab.Experiments.Experiments.All) command.Subcommands.Add(CreateFor(experiment));
+        foreach (var experiment in BuiltInExperiments.All) command.Subcommands.Add(CreateFor(experiment));
+        var list = new Option<bool>("--list") { Description = "List the experiments, one per line: name and what it measures" };
+        command.Options.Add(list);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            if (!parse.GetValue(list))
+            {
+                parse.InvocationConfiguration.Error.WriteLine("virtlab experiment: name an experiment (virtlab experiment --list), e.g. virtlab experiment cpu-overcommit --help");
+                return ExitCodes.CannotLoad;
+            }
+            int width = BuiltInExperiments.All.Max(e => e.Name.Length);
+            foreach (var experiment in BuiltInExperiments.All) output.WriteLine($"{experiment.Name.PadRight(width)}  {experiment.Description}");
+            return 0;
+        });
         return command;
     }
 
@@ -24,26 +40,21 @@ public static class ExperimentCommands
         var command = new Command(experiment.Name, experiment.Description);
         var format = new Option<string>("--format") { Description = "Output format: table, csv or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
-        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same results", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "Do not report progress on stderr" };
-        command.Options.Add(format);
-        command.Options.Add(seed);
-        command.Options.Add(quiet);
-        var options = new List<(string Name, Option<string> Option)>();
-        foreach (var (name, defaultValue) in experiment.Defaults)
+        var options = new List<(ExperimentOption Option, Option<string> Cli)>();
+        foreach (var option in experiment.Options)
         {
-            var option = new Option<string>("--" + name) { Description = $"(default: {defaultValue})" };
-            command.Options.Add(option);
-            options.Add((name, option));
+            var cli = new Option<string>("--" + option.Name) { Description = option.Description, HelpName = option.ValueHint };
+            command.Options.Add(cli);
+            options.Add((option, cli));
         }
+        command.Options.Add(format);
+        command.Options.Add(quiet);
         command.SetAction(parse =>
         {
             // The invocation's writers (the console when run as a program, a StringWriter in tests).
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var values = new Dictionary<string, string>();
-            foreach (var (name, option) in options)
-                if (parse.GetValue(option) is string v) values[name] = v;
             bool showProgress = !parse.GetValue(quiet);
             int lastPercent = -1;
             var progress = new SyncProgress(f =>
@@ -56,7 +67,10 @@ public static class ExperimentCommands
             ExperimentResult result;
             try
             {
-                result = experiment.Run(values, parse.GetValue(seed), progress);
+                var values = experiment.CreateOptions();
+                foreach (var (option, cli) in options)
+                    if (parse.GetValue(cli) is string text) option.Set(values, text);
+                result = experiment.Run(values, progress);
             }
             catch (ConfigurationException e)
             {

@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
+using VirtLab.Experiments;
+using Table = VirtLab.Experiments.Table;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace VirtLab.Interactive;
@@ -33,6 +35,7 @@ public enum SweepControl
 /// <code>
 /// Charts.TimeSeries("instructions retired", "cycles", "instructions", Series.Of("hart 0", cycles, retired))
 /// Charts.Bars("instruction mix", "class", "count", mix.Keys, mix.Values)
+/// Charts.Line(outcome.VmSeries, "time_ms", "ready_ms", by: "vm")          // from a table: one line per VM
 /// Charts.Sweep("loop count", new[] { 10, 100, 1000 }, n => Charts.Bars(...))   // one chart, one slider
 /// </code>
 /// </example>
@@ -77,9 +80,26 @@ public static class Charts
         return Bars(title, xTitle, yTitle, list.Select(p => p.Key), list.Select(p => p.Value));
     }
 
-    /// <summary>A line of one numeric column of <paramref name="table"/> over another.</summary>
-    public static GenericChart Line(ResultTable table, string xColumn, string yColumn, string? title = null) =>
-        TimeSeries(title ?? table.Title ?? $"{yColumn} by {xColumn}", xColumn, yColumn, new Series(yColumn, table.Numbers(xColumn).ToList(), table.Numbers(yColumn).ToList()));
+    /// <summary>
+    /// A line of one numeric column of <paramref name="table"/> over another. With <paramref name="by"/>,
+    /// one line per value of that column, in order of first appearance: one per VM of a series, say
+    /// (<c>Charts.Line(outcome.VmSeries, "time_ms", "ready_ms", by: "vm")</c>).
+    /// </summary>
+    public static GenericChart Line(Table table, string xColumn, string yColumn, string? title = null, string? by = null)
+    {
+        var x = table.Numbers(xColumn).ToList();
+        var y = table.Numbers(yColumn).ToList();
+        var series = by is null
+            ? [new Series(yColumn, x, y)]
+            : table.Column(by).Select((key, row) => (Key: Table.FormatValue(key), Row: row)).GroupBy(p => p.Key)
+                .Select(g => new Series(g.Key, g.Select(p => x[p.Row]).ToList(), g.Select(p => y[p.Row]).ToList())).ToArray();
+        return TimeSeries(title ?? table.Title ?? $"{yColumn} by {xColumn}", xColumn, yColumn, series);
+    }
+
+    /// <summary>A bar per row of <paramref name="table"/>: the text of <paramref name="categoryColumn"/> under the number in <paramref name="valueColumn"/>.</summary>
+    public static GenericChart Bars(Table table, string categoryColumn, string valueColumn, string? title = null) =>
+        Bars(title ?? table.Title ?? $"{valueColumn} by {categoryColumn}", categoryColumn, valueColumn,
+            table.Column(categoryColumn).Select(Table.FormatValue), table.Numbers(valueColumn));
 
     /// <summary>
     /// One chart for a whole parameter sweep: <paramref name="chartFor"/> draws the chart for one

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 using VirtLab.Assembly;
+using VirtLab.Experiments;
 using VirtLab.Machine;
 using VirtLab.Programs;
 
@@ -9,8 +10,8 @@ namespace VirtLab.Interactive;
 
 /// <summary>
 /// Registers VirtLab's HTML formatters with .NET Interactive's <see cref="Formatter"/>, so that a
-/// notebook cell ending in a hart, a machine, a program, a run result, a <see cref="ResultTable"/>
-/// or a Plotly chart shows a readable view instead of a property dump.
+/// notebook cell ending in a hart, a machine, a program, a run result, a <see cref="Table"/>,
+/// an experiment's result or a Plotly chart shows a readable view instead of a property dump.
 /// <para>
 /// Registration happens when this assembly is loaded (module initializer) and again on
 /// <see cref="Register"/>; calling it more than once is harmless. A kernel reset
@@ -21,7 +22,7 @@ namespace VirtLab.Interactive;
 public static class VirtLabFormatters
 {
     private static readonly Lock gate = new();
-    private static readonly ResultTable probe = new("virtlab-formatter-probe");
+    private static readonly Table probe = new("virtlab-formatter-probe", "value");
 
     /// <summary>
     /// True while VirtLab's formatters are registered with the Formatter. Asked of the Formatter
@@ -47,9 +48,11 @@ public static class VirtLabFormatters
             Formatter.Register<AssemblyResult>((result, writer) => writer.Write(ProgramListing.Of(result).ToHtml()), html);
             Formatter.Register<ProgramImage>((program, writer) => writer.Write(ProgramListing.Of(program).ToHtml()), html);
             Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToHtml()), html);
-            Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToHtml()), html);
+            Formatter.Register<Table>((table, writer) => writer.Write(ResultViews.TableHtml(table)), html);
+            Formatter.Register<ExperimentResult>((result, writer) => writer.Write(ResultViews.ExperimentResultHtml(result)), html);
             Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), html);
-            Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToString()), PlainTextFormatter.MimeType);
+            Formatter.Register<Table>((table, writer) => writer.Write(table.ToText()), PlainTextFormatter.MimeType);
+            Formatter.Register<ExperimentResult>((result, writer) => writer.Write(result.ToText()), PlainTextFormatter.MimeType);
             Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToString()), PlainTextFormatter.MimeType);
             Formatter.Register<Question>((question, writer) => writer.Write(SelfCheckViews.QuestionHtml(question)), html);
             Formatter.Register<Question>((question, writer) => writer.Write(question.ToString()), PlainTextFormatter.MimeType);

@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using VirtLab.Experiments;
+
 namespace VirtLab.Tests.Cli;
 
 /// <summary><c>virtlab experiment NAME</c>: options, formats and errors, run in-process.</summary>
@@ -30,7 +33,50 @@ public class ExperimentCommandTests
     {
         var result = CliHarness.Run("experiment", "idle-tax", "--taus", "0,1", "--quiet");
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("virtlab experiment idle-tax: invalid configuration: taus: '1' is not a tax rate in [0, 1)", result.Error.Trim());
+        Assert.Equal("virtlab experiment idle-tax: invalid configuration: taus: 1 is not a tax rate in [0, 1)", result.Error.Trim());
         Assert.Equal("", result.Output);
+    }
+
+    public static TheoryData<string> Names => [.. BuiltInExperiments.All.Select(e => e.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void HelpDescribesEveryOptionOfTheOptionsRecord(string name)
+    {
+        var result = CliHarness.Run("experiment", name, "--help");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // Help wraps long descriptions; compare with runs of white space made one.
+        string help = Regex.Replace(result.Output, @"\s+", " ");
+        foreach (var option in BuiltInExperiments.Find(name)!.Options)
+        {
+            Assert.Contains($"--{option.Name} <{option.ValueHint}>", help);
+            Assert.Contains(option.Description, help);
+        }
+        Assert.Contains("--format", help);
+        Assert.Contains("--quiet", help);
+        Assert.Contains("--seed <N>", help);
+    }
+
+    [Fact]
+    public void ListPrintsTheEightExperimentsWithWhatTheyMeasure()
+    {
+        var result = CliHarness.Run("experiment", "--list");
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(BuiltInExperiments.All.Select(e => e.Name), lines.Select(l => l.Split(' ')[0]));
+        Assert.All(BuiltInExperiments.All, e => Assert.Contains(e.Description, result.Output));
+        Assert.Equal(2, CliHarness.Run("experiment").ExitCode);
+    }
+
+    [Fact]
+    public void OptionsKeepTheirDocumentedNamesAndTextIsReadByTheirType()
+    {
+        var result = CliHarness.Run("experiment", "cpu-overcommit", "--pcpus", "1", "--ratios", "1,2", "--duration-ms", "40", "--kind", "type2",
+            "--busy-workload", "alu", "--idle-workload", "io:work=100,sleep=3", "--seed", "2", "--format", "json", "--quiet");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\"vcpus\": 2", result.Output);      // ratio 2 on one pCPU: two VMs
+        var bad = CliHarness.Run("experiment", "cpu-overcommit", "--ratios", "1,x", "--quiet");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("virtlab experiment cpu-overcommit: invalid configuration: ratios: 'x' is not a number", bad.Error.Trim());
     }
 }

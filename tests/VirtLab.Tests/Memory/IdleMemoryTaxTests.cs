@@ -124,21 +124,19 @@ public class IdleMemoryTaxTests
     [Fact]
     public void With_tau_0_idle_and_active_end_equal_and_with_tau_075_memory_flows_to_the_active_vm()
     {
-        var result = new IdleTaxExperiment().Run(new Dictionary<string, string>(), seed: 1);
-        var t = result.Table("idle_tax");
-        object[] Row(double tau, string vm) => t.Rows.Single(r => (double)r[0] == tau && (string)r[1] == vm);
-        int Mapped(double tau, string vm) => (int)Row(tau, vm)[2];
-        double Rate(double tau) => (double)Row(tau, "active")[10];
+        var result = IdleTax.Run();
+        IdleTaxRow Row(double tau, string vm) => result.Rows.Single(r => r.Tau == tau && r.Vm == vm);
+        var h = result.Headline;
 
         // tau = 0: shares alone; equal shares end with about equal memory.
-        Assert.InRange(Mapped(0, "idle") - Mapped(0, "active"), -30, 30);
+        Assert.InRange(h.MappedEnd(0, IdleTax.Idle) - h.MappedEnd(0, IdleTax.Active), -30, 30);
         // tau = 0.75: the idle VM's memory went to the active one, which now holds its whole working set.
-        Assert.True(Mapped(0.75, "active") >= 400, $"active holds {Mapped(0.75, "active")}");
-        Assert.True(Mapped(0.75, "idle") < Mapped(0, "idle") - 80, $"idle {Mapped(0.75, "idle")} vs {Mapped(0, "idle")} untaxed");
-        Assert.True(Rate(0.75) > 10 * Rate(0), $"active VM {Rate(0.75):F2} ops/ms taxed vs {Rate(0):F2} untaxed");
+        Assert.True(h.MappedEnd(0.75, IdleTax.Active) >= 400, $"active holds {h.MappedEnd(0.75, IdleTax.Active)}");
+        Assert.True(h.MappedEnd(0.75, IdleTax.Idle) < h.MappedEnd(0, IdleTax.Idle) - 80, $"idle {h.MappedEnd(0.75, IdleTax.Idle)} vs {h.MappedEnd(0, IdleTax.Idle)} untaxed");
+        Assert.True(h.ActiveOpsPerMillisecond(0.75) > 10 * h.ActiveOpsPerMillisecond(0), $"active VM {h.ActiveOpsPerMillisecond(0.75):F2} ops/ms taxed vs {h.ActiveOpsPerMillisecond(0):F2} untaxed");
         // Both runs saw the same thing: an idle VM estimated idle, the active one's estimate near its working set.
-        Assert.All(t.Rows.Where(r => (string)r[1] == "idle"), r => Assert.True((int)r[3] < 30));
-        Assert.InRange((int)Row(0.75, "active")[3], 320, 500);
+        Assert.All(result.Rows.Where(r => r.Vm == IdleTax.Idle), r => Assert.True(r.ActiveEstimatePages < 30));
+        Assert.InRange(Row(0.75, IdleTax.Active).ActiveEstimatePages, 320, 500);
     }
 
     [Fact]
@@ -227,7 +225,7 @@ public class IdleMemoryTaxTests
         Assert.Equal("idle-memory-tax", e.Field);
         e = Assert.Throws<ConfigurationException>(() => new Host(new HostConfig { ActiveMemorySampling = new ActiveMemorySampling(SamplePages: 0) }));
         Assert.Equal("active-memory.sample-pages", e.Field);
-        e = Assert.Throws<ConfigurationException>(() => new IdleTaxExperiment().Run(new Dictionary<string, string> { ["taus"] = "0,1" }, 1));
-        Assert.StartsWith("taus:", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => IdleTax.Run(new() { Taus = [0, 1] }));
+        Assert.Equal("taus", e.Field);
     }
 }

@@ -9,9 +9,7 @@ namespace VirtLab.Tests.Memory;
 /// <summary>The per-VM and per-host memory columns of the standard time series.</summary>
 public class MemorySeriesTests
 {
-    private static int Col(string name) => Array.IndexOf(ExperimentRunner.VmColumns, name);
-    private static long L(object[] row, string column) => Convert.ToInt64(row[Col(column)]);
-    private static double D(object[] row, string column) => Convert.ToDouble(row[Col(column)]);
+    private static int Col(string name) => ExperimentRunner.VmColumns.ToList().IndexOf(name);
 
     /// <summary>
     /// Two 512-page VMs on 600 pages of guest RAM (ratio 1.7), each touching 400 pages and then
@@ -43,7 +41,7 @@ public class MemorySeriesTests
         Assert.Equal("stopped", ExperimentRunner.VmColumns[^1]);
         Assert.Contains("reclamation_state", ExperimentRunner.HostColumns);
         Assert.Contains("free_frames", ExperimentRunner.HostColumns);
-        Assert.Equal(ExperimentRunner.VmColumns.Length, ExperimentRunner.VmColumns.Distinct().Count());
+        Assert.Equal(ExperimentRunner.VmColumns.Count, ExperimentRunner.VmColumns.Distinct().Count());
     }
 
     [Fact]
@@ -53,46 +51,48 @@ public class MemorySeriesTests
         var run = ExperimentRunner.Run(spec);
         var host = run.Host;
         double msPerCycle = 1.0 / host.Config.CyclesPerMillisecond;
-        var last = new Dictionary<string, object[]>();
-        foreach (var row in run.VmSeries.Rows)
+        var last = new Dictionary<string, VmSample>();
+        foreach (var s in run.VmSamples)
         {
-            string vm = (string)row[1];
-            Assert.Equal("", (string)row[Col("stopped")]);
-            Assert.Equal(512, L(row, "max_pages"));
-            Assert.Equal(vm == "a" ? 40 : 0, L(row, "min_pages"));
-            long sum = L(row, "mapped_pages") + L(row, "ballooned_pages") + L(row, "swapped_pages") + L(row, "shared_pages") + L(row, "untouched_pages");
-            Assert.Equal(L(row, "max_pages"), sum);
-            Assert.True(L(row, "swap_ins") <= L(row, "swap_outs"), "a page comes back in only after it went out");
+            Assert.Equal("", s.Stopped);
+            Assert.Equal(512, s.MaxPages);
+            Assert.Equal(s.Vm == "a" ? 40 : 0, s.MinPages);
+            Assert.Equal(s.MaxPages, s.MappedPages + s.BalloonedPages + s.SwappedPages + s.SharedPages + s.UntouchedPages);
+            Assert.True(s.SwapIns <= s.SwapOuts, "a page comes back in only after it went out");
             // The stall is charged per swap-in, so the two columns are tied by the cost model.
-            Assert.Equal(L(row, "swap_ins") * (double)host.Costs.SwapInCycles * msPerCycle, D(row, "swap_stall_ms"), 6);
-            Assert.True(D(row, "fault_stall_ms") >= D(row, "swap_stall_ms"));
-            if (last.TryGetValue(vm, out var before))
-                foreach (var c in new[] { "swap_outs", "swap_ins", "fault_stall_ms", "instructions" })
-                    Assert.True(D(row, c) >= D(before, c), $"{c} went down for {vm} at {row[0]} ms");
-            last[vm] = row;
+            Assert.Equal(s.SwapIns * (double)host.Costs.SwapInCycles * msPerCycle, s.SwapStallMilliseconds, 6);
+            Assert.True(s.FaultStallMilliseconds >= s.SwapStallMilliseconds);
+            if (last.TryGetValue(s.Vm, out var before))
+            {
+                Assert.True(s.SwapOuts >= before.SwapOuts && s.SwapIns >= before.SwapIns, $"swap counters went down for {s.Vm} at {s.TimeMilliseconds} ms");
+                Assert.True(s.FaultStallMilliseconds >= before.FaultStallMilliseconds && s.Instructions >= before.Instructions, $"{s.Vm} went back in time at {s.TimeMilliseconds} ms");
+            }
+            last[s.Vm] = s;
         }
         // Both mechanisms really ran, and the series saw it.
-        Assert.Contains(run.VmSeries.Rows, r => L(r, "swapped_pages") > 0);
-        Assert.Contains(run.VmSeries.Rows, r => L(r, "ballooned_pages") > 0 && L(r, "balloon_target") > 0);
-        // The last row is the state at the end: the counters agree with a walk of the page-state array.
+        Assert.Contains(run.VmSamples, s => s.SwappedPages > 0);
+        Assert.Contains(run.VmSamples, s => s.BalloonedPages > 0 && s.BalloonTarget > 0);
+        // The table is the same samples under the CSV's column names.
+        Assert.Equal(run.VmSamples.Select(s => (double)s.SwappedPages), run.VmSeries.Numbers("swapped_pages"));
+        Assert.Equal(run.HostSamples.Select(h => h.ReclamationState), run.HostSeries.Column("reclamation_state"));
+        // The last sample is the state at the end: the counters agree with a walk of the page-state array.
         foreach (var vm in host.Vms)
         {
-            var row = last[vm.Name];
-            Assert.Equal(vm.Memory.CountPages(PageState.Mapped), L(row, "mapped_pages"));
-            Assert.Equal(vm.Memory.CountPages(PageState.Ballooned), L(row, "ballooned_pages"));
-            Assert.Equal(vm.Memory.CountPages(PageState.Swapped), L(row, "swapped_pages"));
-            Assert.Equal(vm.Memory.CountPages(PageState.Shared), L(row, "shared_pages"));
-            Assert.Equal(vm.Memory.SwapOuts, L(row, "swap_outs"));
+            var s = last[vm.Name];
+            Assert.Equal(vm.Memory.CountPages(PageState.Mapped), s.MappedPages);
+            Assert.Equal(vm.Memory.CountPages(PageState.Ballooned), s.BalloonedPages);
+            Assert.Equal(vm.Memory.CountPages(PageState.Swapped), s.SwappedPages);
+            Assert.Equal(vm.Memory.CountPages(PageState.Shared), s.SharedPages);
+            Assert.Equal(vm.Memory.SwapOuts, s.SwapOuts);
         }
         // Host: what is in the swap area is what the VMs have swapped out, sample by sample.
-        int state = Array.IndexOf(ExperimentRunner.HostColumns, "reclamation_state"), used = Array.IndexOf(ExperimentRunner.HostColumns, "swap_used_pages");
-        foreach (var h in run.HostSeries.Rows)
+        foreach (var h in run.HostSamples)
         {
-            long swapped = run.VmSeries.Rows.Where(r => (double)r[0] == (double)h[0]).Sum(r => L(r, "swapped_pages"));
-            Assert.Equal(swapped, Convert.ToInt64(h[used]));
-            Assert.Contains((string)h[state], new[] { "high", "soft", "hard", "low" });
+            long swapped = run.VmSamples.Where(s => s.TimeMilliseconds == h.TimeMilliseconds).Sum(s => s.SwappedPages);
+            Assert.Equal(swapped, h.SwapUsedPages);
+            Assert.Contains(h.ReclamationState, new[] { "high", "soft", "hard", "low" });
         }
-        Assert.Contains(run.HostSeries.Rows, h => (string)h[state] != "high");
+        Assert.Contains(run.HostSamples, h => h.ReclamationState != "high");
     }
 
     [Fact]
@@ -100,16 +100,16 @@ public class MemorySeriesTests
     {
         var spec = Overcommitted() with { Host = new HostConfig { Cores = 2, RamPages = 4096 } };
         var run = ExperimentRunner.Run(spec);
-        foreach (var row in run.VmSeries.Rows)
+        foreach (var s in run.VmSamples)
         {
-            Assert.Equal(0, L(row, "swap_outs") + L(row, "swap_ins") + L(row, "swapped_pages") + L(row, "ballooned_pages") + L(row, "balloon_target"));
-            Assert.Equal(0.0, D(row, "swap_stall_ms"));
-            Assert.Equal(512, L(row, "mapped_pages") + L(row, "untouched_pages") + L(row, "shared_pages"));
+            Assert.Equal(0, s.SwapOuts + s.SwapIns + s.SwappedPages + s.BalloonedPages + s.BalloonTarget);
+            Assert.Equal(0.0, s.SwapStallMilliseconds);
+            Assert.Equal(512, s.MappedPages + s.UntouchedPages + s.SharedPages);
         }
-        var a = run.VmSeries.Rows.Where(r => (string)r[1] == "a").ToList();
-        Assert.True(L(a[^1], "mapped_pages") >= 400, "the guest touched its 400 pages");
-        Assert.True(D(a[^1], "fault_stall_ms") > 0, "first touches are page faults too");
-        Assert.All(run.HostSeries.Rows, h => Assert.Equal("high", h[Array.IndexOf(ExperimentRunner.HostColumns, "reclamation_state")]));
+        var a = run.SamplesOf("a");
+        Assert.True(a[^1].MappedPages >= 400, "the guest touched its 400 pages");
+        Assert.True(a[^1].FaultStallMilliseconds > 0, "first touches are page faults too");
+        Assert.All(run.HostSamples, h => Assert.Equal("high", h.ReclamationState));
     }
 
     [Fact]
@@ -157,62 +157,63 @@ public class MemoryOvercommitTests
     /// ESX thresholds are fewer pages than a booting guest faults in before its balloon answers (the
     /// ballooning experiment's note), so they are scaled up for the same reason as there.
     /// </summary>
-    private static readonly Dictionary<string, string> Small = new()
+    private static readonly MemoryOvercommitOptions Small = new()
     {
-        ["vms"] = "2", ["ratios"] = "1.0,1.25,2.0", ["duration-ms"] = "120", ["warmup-ms"] = "50", ["thresholds"] = "0.12,0.08,0.04,0.02",
+        Vms = 2, Ratios = [1.0, 1.25, 2.0], DurationMilliseconds = 120, WarmupMilliseconds = 50, Thresholds = new(0.12, 0.08, 0.04, 0.02),
     };
 
     [Fact]
     public void Ballooning_holds_throughput_until_the_working_sets_no_longer_fit_and_swapping_takes_over()
     {
-        var result = new MemoryOvercommitExperiment().Run(Small, seed: 1);
-        var t = result.Table("overcommit");
-        object[] Row(string setting, double ratio) => t.Rows.Single(r => (string)r[0] == setting && (double)r[1] == ratio);
-        double Rel(string s, double r) => (double)Row(s, r)[4];
-        long SwapTraffic(string s, double r) => (long)Row(s, r)[6] + (long)Row(s, r)[7];
+        var result = MemoryOvercommit.Run(Small);
+        ReclamationSetting both = ReclamationSetting.BalloonAndSwap, swap = ReclamationSetting.Swap;
+        MemoryOvercommitRow Row(ReclamationSetting setting, double ratio) => result.Rows.Single(r => r.Setting == setting && r.Ratio == ratio);
+        double Rel(ReclamationSetting s, double r) => Row(s, r).Relative;
+        long SwapTraffic(ReclamationSetting s, double r) => Row(s, r).SwapOuts + Row(s, r).SwapIns;
 
-        foreach (var s in new[] { "balloon+swap", "swap" })
+        foreach (var s in new[] { both, swap })
         {
             Assert.Equal(1.0, Rel(s, 1.0));
             Assert.True(Rel(s, 2.0) < Rel(s, 1.0) - 0.3, $"{s}: throughput at 2.0 is {Rel(s, 2.0):F2}");
             Assert.True(SwapTraffic(s, 1.0) <= SwapTraffic(s, 1.25) && SwapTraffic(s, 1.25) < SwapTraffic(s, 2.0), $"{s}: swap traffic grows with the ratio");
         }
         // Moderately overcommitted: the balloon takes the idle pages, so far fewer pages go through swap.
-        Assert.True(SwapTraffic("balloon+swap", 1.25) < SwapTraffic("swap", 1.25) / 2,
-            $"swap traffic at 1.25: {SwapTraffic("balloon+swap", 1.25)} with ballooning, {SwapTraffic("swap", 1.25)} swapping only");
-        Assert.True(Rel("balloon+swap", 1.25) > 0.95, $"ballooned {Rel("balloon+swap", 1.25):F2}");
-        Assert.Equal("balloon", (string)Row("balloon+swap", 1.25)[13]);
-        Assert.Equal("no", (string)Row("balloon+swap", 1.25)[14]);
-        Assert.Equal("yes", (string)Row("balloon+swap", 2.0)[14]);   // swap-in stalls take most of the time
-        Assert.Equal("yes", (string)Row("swap", 1.25)[14]);          // and without the balloon they do already at 1.25
-        Assert.Equal(0L, t.Rows.Where(r => (string)r[0] == "swap").Sum(r => (long)r[8]));   // no balloon when ballooning is off
-        Assert.Contains(result.Headlines, h => h.Item1.StartsWith("balloon+swap: swap-in stalls take most") && h.Item2.StartsWith("2x"));
-        Assert.Contains(result.Headlines, h => h.Item1.StartsWith("swap: swap-in stalls take most") && h.Item2.StartsWith("1.25x"));
+        Assert.True(SwapTraffic(both, 1.25) < SwapTraffic(swap, 1.25) / 2,
+            $"swap traffic at 1.25: {SwapTraffic(both, 1.25)} with ballooning, {SwapTraffic(swap, 1.25)} swapping only");
+        Assert.True(Rel(both, 1.25) > 0.95, $"ballooned {Rel(both, 1.25):F2}");
+        Assert.Equal("balloon", Row(both, 1.25).ReclaimedMost);
+        Assert.False(Row(both, 1.25).SwapStallsDominate);
+        Assert.True(Row(both, 2.0).SwapStallsDominate);   // swap-in stalls take most of the time
+        Assert.True(Row(swap, 1.25).SwapStallsDominate);  // and without the balloon they do already at 1.25
+        Assert.Equal(0, result.Rows.Where(r => r.Setting == swap).Sum(r => r.BalloonPages));   // no balloon when ballooning is off
+        Assert.Equal(2.0, result.Headline.SwapStallsDominateFrom(both));
+        Assert.Equal(1.25, result.Headline.SwapStallsDominateFrom(swap));
+        Assert.Contains(result.Headlines, h => h.Name.StartsWith("balloon+swap: swap-in stalls take most") && h.Value.StartsWith("2x"));
+        Assert.Contains(result.Headlines, h => h.Name.StartsWith("swap: swap-in stalls take most") && h.Value.StartsWith("1.25x"));
     }
 
     [Fact]
     public void A_ballooned_vm_runs_as_fast_as_a_vm_configured_with_that_much_memory()
     {
-        var t = BallooningExperiment.BalloonedVersusNative(512, 256, Workload.WorkingSet(128, 192), duration: 100, seed: 1);
-        var ballooned = t.Rows[0];
-        var native = t.Rows[1];
-        Assert.Equal("ballooned", ballooned[0]);
-        Assert.Equal(256L, ballooned[2]);                  // the balloon reached its target
-        Assert.Equal(256L, ballooned[3]);
-        Assert.True((long)native[4] > 1000, $"native ops {native[4]}");
-        Assert.InRange((double)ballooned[5], 0.95, 1.05);
+        var rows = Ballooning.BalloonedVersusNative(512, 256, Workload.WorkingSet(128, 192), duration: 100, seed: 1);
+        var (ballooned, native) = (rows[0], rows[1]);
+        Assert.Equal("ballooned", ballooned.Vm);
+        Assert.Equal(256, ballooned.BalloonPages);                  // the balloon reached its target
+        Assert.Equal(256, ballooned.UsablePages);
+        Assert.True(native.Ops > 1000, $"native ops {native.Ops}");
+        Assert.InRange(ballooned.Relative, 0.95, 1.05);
     }
 
     [Fact]
     public void Bad_options_name_the_option()
     {
-        var e = Assert.Throws<ConfigurationException>(() => new MemoryOvercommitExperiment().Run(new Dictionary<string, string> { ["settings"] = "balloon,magic" }, 1));
+        var e = Assert.Throws<ConfigurationException>(() => MemoryOvercommit.Run(new() { Settings = [ReclamationSetting.Balloon, ReclamationSetting.Balloon] }));
         Assert.StartsWith("settings:", e.Message);
-        e = Assert.Throws<ConfigurationException>(() => new MemoryOvercommitExperiment().Run(new Dictionary<string, string> { ["ratios"] = "1,9" }, 1));
+        e = Assert.Throws<ConfigurationException>(() => MemoryOvercommit.Run(new() { Ratios = [1, 9] }));
         Assert.StartsWith("ratios:", e.Message);
-        e = Assert.Throws<ConfigurationException>(() => new MemoryOvercommitExperiment().Run(new Dictionary<string, string> { ["warmup-ms"] = "400" }, 1));
+        e = Assert.Throws<ConfigurationException>(() => MemoryOvercommit.Run(new() { WarmupMilliseconds = 400 }));
         Assert.StartsWith("warmup-ms:", e.Message);
-        e = Assert.Throws<ConfigurationException>(() => new MemoryOvercommitExperiment().Run(new Dictionary<string, string> { ["thresholds"] = "0.1,0.2,0.3,0.4" }, 1));
+        e = Assert.Throws<ConfigurationException>(() => MemoryOvercommit.Run(new() { Thresholds = new(0.1, 0.2, 0.3, 0.4) }));
         Assert.StartsWith("thresholds:", e.Message);
     }
 

@@ -1,3 +1,4 @@
+using VirtLab.Experiments;
 using VirtLab.Guest;
 using VirtLab.Hypervisor;
 using VirtLab.Machine;
@@ -60,9 +61,8 @@ public class PageSharingExperimentTests
     [Fact]
     public void Memory_saved_grows_with_the_number_of_identical_guests()
     {
-        var r = new VirtLab.Experiments.PageSharingExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "20", ["max-vms"] = "4" }, seed: 1);
-        var rows = r.Table("sharing").Rows.Where(x => (string)x[0] == "identical").ToList();
-        var saved = rows.Select(x => (int)x[5]).ToList();
+        var r = PageSharingExperiment.Run(new() { DurationMilliseconds = 20, MaxVms = 4 });
+        var saved = r.Rows.Where(x => x.Set == PageSharingExperiment.Identical).Select(x => x.SavedFrames).ToList();
         Assert.True(saved[0] >= 0 && saved[3] > saved[0], string.Join(",", saved));
         for (int i = 1; i < saved.Count; i++) Assert.True(saved[i] >= saved[i - 1], string.Join(",", saved));
     }
@@ -75,14 +75,14 @@ public class PageSharingExperimentTests
     [Fact]
     public void The_saved_fraction_of_identical_read_mostly_guests_grows_and_levels_off()
     {
-        var r = new VirtLab.Experiments.PageSharingExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "40", ["max-vms"] = "6", ["workload"] = "cache:pages=48" }, seed: 1);
-        var rows = r.Table("sharing").Rows.Where(x => (string)x[0] == "identical").ToList();
-        var fraction = rows.Select(x => (double)x[7]).ToList();
+        var r = PageSharingExperiment.Run(new() { DurationMilliseconds = 40, MaxVms = 6, Workload = Workload.Cache(48) });
+        var rows = r.Rows.Where(x => x.Set == PageSharingExperiment.Identical).ToList();
+        var fraction = rows.Select(x => x.SavedFraction).ToList();
         string all = string.Join(", ", fraction.Select(f => f.ToString("F3")));
         for (int i = 1; i < fraction.Count; i++) Assert.True(fraction[i] >= fraction[i - 1] - 0.01, $"saved fraction fell: {all}");
         Assert.True(fraction[1] - fraction[0] > 3 * (fraction[5] - fraction[4]), $"does not level off: {all}");
         Assert.True(fraction[5] > 0.5, $"identical read-mostly guests should save most of their memory: {all}");
         // The pages are written once and then only read: sharing is not broken over and over.
-        Assert.All(rows, x => Assert.True(Convert.ToInt64(x[8]) < Convert.ToInt64(x[2]) / 2, $"copy-on-write faults {x[8]} for {x[2]} pages"));
+        Assert.All(rows, x => Assert.True(x.CopyOnWrites < x.BackedPages / 2, $"copy-on-write faults {x.CopyOnWrites} for {x.BackedPages} pages"));
     }
 }

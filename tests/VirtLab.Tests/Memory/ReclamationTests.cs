@@ -24,24 +24,23 @@ public class ReclamationTests
     [Fact]
     public void Ballooning_keeps_an_overcommitted_host_near_native_and_swapping_costs_far_more()
     {
-        var r = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "300", ["compare-ms"] = "60" }, seed: 1);
-        var t = r.Table("ballooning");
-        double Mean(string mode) => t.Rows.Where(x => (string)x[0] == mode).Average(x => (double)x[3]);
-        int Crashed(string mode) => t.Rows.Count(x => (string)x[0] == mode && (string)x[4] == "yes");
-        long SwapIns(string mode) => t.Rows.Where(x => (string)x[0] == mode).Sum(x => (long)x[8]);
-        Assert.True(Crashed("none") > 0, "without reclamation a guest runs out of memory");
-        Assert.Equal(0, Crashed("balloon"));
-        Assert.Equal(0, Crashed("swap"));
+        var options = new BallooningOptions { DurationMilliseconds = 300, CompareMilliseconds = 60 };
+        var result = Ballooning.Run(options);
+        var h = result.Headline;
+        Assert.True(h.CrashedVms("none") > 0, "without reclamation a guest runs out of memory");
+        Assert.Equal(0, h.CrashedVms("balloon"));
+        Assert.Equal(0, h.CrashedVms("swap"));
         // Was > 0.95 while the old SMT core model slowed the guest's own code down by a large factor; with
         // the pipelined core model the balloon's per-page exits (deflate-on-OOM, re-faults after each
         // inflate) weigh more against the guest's work: about 0.88 with seed 1. Still well above swapping.
-        Assert.True(Mean("balloon") > 0.80, $"ballooned {Mean("balloon"):F3}");
-        Assert.True(SwapIns("swap") > 0);
-        Assert.True(Mean("swap") < Mean("balloon") - 0.05, $"swap {Mean("swap"):F3} vs balloon {Mean("balloon"):F3}");
-        Assert.True(t.Rows.Where(x => (string)x[0] == "balloon").Sum(x => (long)x[10]) > 0, "deflate-on-OOM was used");
+        Assert.True(h.ThroughputVersusUnconstrained("balloon") > 0.80, $"ballooned {h.ThroughputVersusUnconstrained("balloon"):F3}");
+        Assert.True(h.SwapIns("swap") > 0);
+        Assert.True(h.ThroughputVersusUnconstrained("swap") < h.ThroughputVersusUnconstrained("balloon") - 0.05,
+            $"swap {h.ThroughputVersusUnconstrained("swap"):F3} vs balloon {h.ThroughputVersusUnconstrained("balloon"):F3}");
+        Assert.True(result.Rows.Where(x => x.Mode == "balloon").Sum(x => x.DeflatedPages) > 0, "pages left the balloons (deflate-on-OOM)");
         // Same seed, same numbers.
-        var again = new BallooningExperiment().Run(new Dictionary<string, string> { ["duration-ms"] = "300", ["compare-ms"] = "60" }, seed: 1).Table("ballooning");
-        Assert.Equal(t.Rows.Select(x => string.Join(",", x)), again.Rows.Select(x => string.Join(",", x)));
+        var again = Ballooning.Run(options);
+        Assert.Equal(result.Rows, again.Rows);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using VirtLab.Assembly;
+using VirtLab.Experiments;
 using VirtLab.Interactive;
 using VirtLab.Machine;
 
@@ -98,17 +99,60 @@ public sealed class InteractiveTests
 
     private sealed record Measurement(int Guests, double Mips, string Note);
 
+    private sealed record Labelled([property: Column("guests")] int Guests, [property: Column("smt", WhenTrue = "on", WhenFalse = "off")] bool Smt, bool Plain);
+
     [Fact]
-    public void A_result_table_from_records_has_columns_html_and_csv()
+    public void A_table_from_records_has_columns_html_and_csv()
     {
-        var table = ResultTable.From([new Measurement(1, 40.5, "a, b"), new Measurement(2, 20.25, "say \"hi\"")], "speed");
+        var table = Table.From([new Measurement(1, 40.5, "a, b"), new Measurement(2, 20.25, "say \"hi\"")], "speed");
         Assert.Equal(["Guests", "Mips", "Note"], table.Columns);
         Assert.Equal("Guests,Mips,Note\n1,40.5,\"a, b\"\n2,20.25,\"say \"\"hi\"\"\"\n", table.ToCsv().ReplaceLineEndings("\n"));
         var html = Html(table);
+        Assert.Contains("class=\"virtlab result-table\"", html);
         Assert.Contains("<th>Guests</th>", html);
-        Assert.Contains("<td class=\"num\">20.25</td>", html);
+        Assert.Contains("<td class=\"num\">20.2</td>", html);    // the text form's number format: one decimal from 10 up
         Assert.Contains("speed", html);
+        Assert.Equal([40.5, 20.25], table.Numbers("Mips"));
         Assert.Throws<ArgumentException>(() => table.Add(1));
+        Assert.Throws<KeyNotFoundException>(() => table.Column("mips"));
+    }
+
+    [Fact]
+    public void Column_attributes_name_columns_and_write_booleans_as_words()
+    {
+        var table = Table.From([new Labelled(2, true, false)], "threads");
+        Assert.Equal(["guests", "smt", "Plain"], table.Columns);
+        Assert.Equal(["on"], table.Column("smt"));
+        Assert.Equal("guests,smt,Plain\n2,on,False\n", table.ToCsv().ReplaceLineEndings("\n"));
+        Assert.Contains("\"Plain\": false", table.ToJson());
+        // Rows with leading values: a setting in front of each sample, as the experiments' series tables have.
+        var series = new Table("series", ["mode", .. Table.ColumnsOf<Labelled>()]).AddRows([new Labelled(1, false, true)], "swap");
+        Assert.Equal(["swap", 1, "off", true], series.Rows[0]);
+    }
+
+    [Fact]
+    public void An_experiment_result_shows_its_headline_tables_and_notes_and_charts_draw_from_its_tables()
+    {
+        var result = PopekGoldberg.Run(new() { Rounds = 2, CriticalIterations = 1000 });
+        var html = Html(result);
+        Assert.Contains("class=\"virtlab experiment-result\"", html);
+        Assert.Contains("sensitive instructions that trap", html);
+        Assert.Contains("<th>exit_reason</th>", html);
+        Assert.Contains("CsrAccess", html);
+        Assert.Equal(result.ToText(), Formatter.ToDisplayString(result, PlainTextFormatter.MimeType));
+
+        var outcome = ExperimentRunner.Run(new ExperimentSpec
+        {
+            Host = new VirtLab.Hypervisor.HostConfig { Cores = 1 },
+            Vms = [new VirtLab.Hypervisor.VmConfig { Name = "a" }, new VirtLab.Hypervisor.VmConfig { Name = "b", Workload = VirtLab.Guest.Workload.Io() }],
+            DurationMilliseconds = 30,
+        });
+        var chart = Charts.Line(outcome.VmSeries, "time_ms", "ready_ms", by: "vm");
+        var traces = Plotly.NET.GenericChart.getTraces(chart).ToList();
+        Assert.Equal(2, traces.Count);    // one line per VM
+        Assert.Contains("\"name\":\"b\"", ChartHtml.Render(chart));
+        var bars = Charts.Bars(result.TableNamed("critical_sections"), "machine", "interrupts_taken");
+        Assert.Single(Plotly.NET.GenericChart.getTraces(bars));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using VirtLab.Assembly;
 using VirtLab.Hypervisor;
+using VirtLab.Programs;
 
 namespace VirtLab.Experiments;
 
@@ -9,12 +10,28 @@ namespace VirtLab.Experiments;
 /// (and with which exit reason). Part 2 runs a guest whose critical sections rely on disabling
 /// interrupts, on RISC-V and on a variant machine where one sensitive instruction does not trap
 /// (the POPF case): there, the guest silently takes interrupts inside its critical sections.
+/// <example>
+/// <code>
+/// var result = PopekGoldberg.Run();
+/// result.Headline.AllTrap                                    // true on RISC-V
+/// result.Headline.InterruptsInsideCriticalSections(popfLike: true)
+/// </code>
+/// </example>
 /// </summary>
-public sealed class PopekGoldbergExperiment : IExperiment
+public static class PopekGoldberg
 {
-    public string Name => "popek-goldberg";
-    public string Description => "Every sensitive instruction traps under trap-and-emulate; a POPF-like variant silently breaks the guest";
-    public IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string> { ["rounds"] = "20", ["critical-iterations"] = "20000" };
+    /// <summary>The experiment's name on the command line.</summary>
+    public const string Name = "popek-goldberg";
+
+    /// <summary>The <see cref="CriticalSectionRow.Machine"/> of the run on RISC-V as it is.</summary>
+    public const string RiscV = "RISC-V (every sensitive instruction traps)";
+
+    /// <summary>The <see cref="CriticalSectionRow.Machine"/> of the run on the flawed variant.</summary>
+    public const string PopfLikeVariant = "variant: csrs/csrc mstatus do not trap (POPF-like)";
+
+    /// <summary>The experiment for <c>virtlab experiment</c>.</summary>
+    public static IExperiment Experiment { get; } = new Experiment<PopekGoldbergOptions, PopekGoldbergResult>(Name,
+        "Every sensitive instruction traps under trap-and-emulate; a POPF-like variant silently breaks the guest", Run);
 
     private const string Shutdown = """
             li      a6, 6
@@ -24,6 +41,7 @@ public sealed class PopekGoldbergExperiment : IExperiment
             j       hang
         """;
 
+    /// <summary>The sensitive instructions, each with the setup it needs (which runs in the baseline and the measured program alike).</summary>
     // (name, setup, instruction): the setup runs in both the baseline and the measured program.
     private static readonly (string Name, string Setup, string Instruction)[] Sensitive =
     [
@@ -50,60 +68,67 @@ public sealed class PopekGoldbergExperiment : IExperiment
         ("load from an unmapped device address", "la t0, after\n    csrw mtvec, t0\n    li t0, 0x30000000", "lw t1, 0(t0)"),
     ];
 
-    public ExperimentResult Run(IReadOnlyDictionary<string, string> o, int seed, IProgress<double>? progress = null)
+    /// <summary>
+    /// Runs every sensitive instruction once in a guest (and the same guest with a nop, to count only
+    /// the instruction's own exits), then the critical-section guest on both machines. Throws
+    /// <see cref="ConfigurationException"/> naming the option for an invalid value.
+    /// </summary>
+    public static PopekGoldbergResult Run(PopekGoldbergOptions? options = null, IProgress<double>? progress = null)
     {
-        int rounds = Options.Int(o, Defaults, "rounds", 1, 10_000);
-        int critical = Options.Int(o, Defaults, "critical-iterations", 100, 10_000_000);
-        var result = new ExperimentResult(Name);
-        var table = new Table("sensitive_instructions", "instruction", "exits", "exit_reason", "trapped");
-        result.Tables.Add(table);
-        int trapped = 0;
-        for (int i = 0; i < Sensitive.Length; i++)
+        options ??= new();
+        options.Validate();
+        var slices = new ProgressSlices(progress, Sensitive.Length + 2);
+        var instructions = new List<SensitiveInstructionRow>();
+        foreach (var (name, setup, instruction) in Sensitive)
         {
-            var (name, setup, instruction) = Sensitive[i];
             var before = RunSnippet(setup, "nop");
             var after = RunSnippet(setup, instruction);
             var reasons = Enum.GetValues<VmExitReason>().Where(r => after.Exits[r] > before.Exits[r]).ToList();
             long delta = after.Exits.Total - before.Exits.Total;
-            if (delta > 0) trapped++;
-            table.Add(name, delta, reasons.Count == 0 ? "(none)" : string.Join("+", reasons), delta > 0);
-            progress?.Report((i + 1.0) / (Sensitive.Length + 2));
+            instructions.Add(new SensitiveInstructionRow(name, delta, reasons.Count == 0 ? "(none)" : string.Join("+", reasons), delta > 0));
+            slices.Completed(instructions.Count);
         }
 
-        var contrast = new Table("critical_sections", "machine", "rounds", "interrupts_taken", "interrupts_inside_critical_sections", "mstatus_exits", "guest_correct");
-        result.Tables.Add(contrast);
+        var sections = new List<CriticalSectionRow>();
         foreach (bool flawed in new[] { false, true })
         {
-            var (vm, violations, interrupts) = RunCriticalSections(flawed, rounds, critical, seed);
-            contrast.Add(flawed ? "variant: csrs/csrc mstatus do not trap (POPF-like)" : "RISC-V (every sensitive instruction traps)",
-                rounds, interrupts, violations, vm.Exits[VmExitReason.CsrAccess], violations == 0);
-            progress?.Report((Sensitive.Length + (flawed ? 2.0 : 1.0)) / (Sensitive.Length + 2));
+            var (vm, violations) = RunCriticalSections(flawed, options.Rounds, options.CriticalIterations, options.Seed, slices.Slice(Sensitive.Length + sections.Count));
+            sections.Add(new CriticalSectionRow(flawed ? PopfLikeVariant : RiscV, options.Rounds, vm.TimerInterrupts, violations, vm.Exits[VmExitReason.CsrAccess], violations == 0));
+            slices.Completed(Sensitive.Length + sections.Count);
         }
-        result.Headlines.Add(("sensitive instructions that trap", $"{trapped} of {Sensitive.Length}"));
-        result.Headlines.Add(("interrupts inside critical sections", $"RISC-V {contrast.Rows[0][3]}, POPF-like variant {contrast.Rows[1][3]}"));
-        return result;
+        return new PopekGoldbergResult(options, instructions, sections, []);
     }
 
-    private static VirtualMachine RunSnippet(string setup, string instruction)
+    /// <summary>The host both parts run on: one core at 10,000 cycles per simulated ms, so that a few thousand guest instructions take a visible time.</summary>
+    private static HostConfig SmallHost(bool popfLike) => new() { Cores = 1, RamPages = 1024, CyclesPerMillisecond = 10_000, CyclesPerTimerTick = 10, PopfLikeFlaw = popfLike };
+
+    /// <summary>Runs one guest program in a VM of 32 pages until it shuts down (or <paramref name="milliseconds"/> pass) and returns the VM.</summary>
+    private static VirtualMachine RunGuest(string source, bool popfLike, double milliseconds, double sampleMilliseconds, int seed, IProgress<double>? progress = null)
     {
-        string source = $"""
-                .text
-            _start:
-                {setup}
-                {instruction}
-            after:
-                li      a0, 0
-            {Shutdown}
-            """;
         var image = Assembler.Assemble(source);
         if (!image.Success) throw new InvalidOperationException(image.DiagnosticsText());
-        var host = new Host(new HostConfig { Cores = 1, RamPages = 1024, CyclesPerMillisecond = 10_000, CyclesPerTimerTick = 10 });
-        var vm = host.CreateVm(new VmConfig { Name = "pg", MemoryPages = 32 }, image.Program!);
-        for (int i = 0; i < 200 && !vm.IsStopped; i++) host.RunFor(0.5);
-        return vm;
+        var run = ExperimentRunner.Run(new ExperimentSpec
+        {
+            Host = SmallHost(popfLike),
+            Vms = [new VmConfig { Name = "pg", MemoryPages = 32 }],
+            Programs = new Dictionary<string, ProgramImage> { ["pg"] = image.Program! },
+            DurationMilliseconds = milliseconds, SampleMilliseconds = sampleMilliseconds, Seed = seed,
+            StopWhen = host => host.Vms.All(v => v.IsStopped),
+        }, progress);
+        return run.Host.Vms[0];
     }
 
-    private static (VirtualMachine Vm, long Violations, long Interrupts) RunCriticalSections(bool flawed, int rounds, int critical, int seed)
+    private static VirtualMachine RunSnippet(string setup, string instruction) => RunGuest($"""
+            .text
+        _start:
+            {setup}
+            {instruction}
+        after:
+            li      a0, 0
+        {Shutdown}
+        """, popfLike: false, milliseconds: 100, sampleMilliseconds: 0.5, seed: 1);
+
+    private static (VirtualMachine Vm, long Violations) RunCriticalSections(bool flawed, int rounds, int critical, int seed, IProgress<double>? progress)
     {
         // A guest that protects a critical section by clearing mstatus.MIE, as every kernel does,
         // and whose timer handler counts interrupts that arrive inside one.
@@ -174,13 +199,9 @@ public sealed class PopekGoldbergExperiment : IExperiment
             violations:  .word 0
             interrupts:  .word 0
             """;
-        var image = Assembler.Assemble(source);
-        if (!image.Success) throw new InvalidOperationException(image.DiagnosticsText());
-        var host = new Host(new HostConfig { Cores = 1, RamPages = 1024, CyclesPerMillisecond = 10_000, CyclesPerTimerTick = 10, PopfLikeFlaw = flawed, Seed = seed });
-        var vm = host.CreateVm(new VmConfig { Name = "pg", MemoryPages = 32 }, image.Program!);
-        for (int i = 0; i < 10_000 && !vm.IsStopped; i++) host.RunFor(1);
+        var vm = RunGuest(source, flawed, milliseconds: 10_000, sampleMilliseconds: 1, seed, progress);
         long violations = vm.IsStopped && !vm.Crashed && vm.StopReason!.StartsWith("guest shut down with code ")
             ? long.Parse(vm.StopReason["guest shut down with code ".Length..]) : -1;
-        return (vm, violations, vm.TimerInterrupts);
+        return (vm, violations);
     }
 }
