@@ -10,10 +10,6 @@ namespace VirtLab.Guest;
 /// </summary>
 public static class GuestKernel
 {
-    /// <summary>Offsets of the words in the kernel's <c>params</c> block.</summary>
-    public const uint ParamWorkload = 0, ParamArg0 = 4, ParamArg1 = 8, ParamArg2 = 12, ParamArg3 = 16,
-        ParamRamSize = 20, ParamTickInterval = 24, ParamVcpuCount = 28, ParamBalloonDriver = 32;
-
     /// <summary>Most vCPUs the kernel has per-hart slots for.</summary>
     public const int MaxHarts = 8;
 

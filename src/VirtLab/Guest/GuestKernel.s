@@ -10,7 +10,11 @@
 #
 # Boot protocol (set up by the hypervisor, like firmware would):
 #   a0      = hart id (vCPU index)
-#   params  = a block of words the hypervisor fills in before the first instruction runs
+#   params  = the parameter block: words the hypervisor (or, on the bare machine, the loader)
+#             fills in before the first instruction runs. Its layout is written once, at the end
+#             of this file: each word has a label (param_workload, param_arg0, ...) that C# finds
+#             in the assembled image's symbols (GuestParameters.WriteTo), and an offset from
+#             `params` (PARAM_WORKLOAD, ...) that the code below loads with.
 #
 # Each workload loops forever and counts finished operations in progress[hartid]. The
 # hypervisor reads that word from guest memory (no exit), the way a benchmark inside a VM
@@ -29,6 +33,16 @@
     .equ FRAME_SIZE,     128
     .equ BALLOON_BASE,   0x10002000     # virtio-balloon-like device (see the balloon driver below)
     .equ BALLOON_MAX,    4096           # most pages the driver can hold (16 MiB)
+    # Offsets of the parameter block's words from `params` (the block itself is at the end).
+    .equ PARAM_WORKLOAD, param_workload - params
+    .equ PARAM_ARG0,     param_arg0 - params
+    .equ PARAM_ARG1,     param_arg1 - params
+    .equ PARAM_ARG2,     param_arg2 - params
+    .equ PARAM_ARG3,     param_arg3 - params
+    .equ PARAM_RAM_SIZE, param_ram_size - params
+    .equ PARAM_TICK,     param_tick - params
+    .equ PARAM_VCPUS,    param_vcpus - params
+    .equ PARAM_BALLOON,  param_balloon - params
 
     .text
     .globl _start
@@ -56,7 +70,7 @@ _start:
     add     s1, s1, t0
     # Periodic timer interrupt, if the params ask for one.
     la      t0, params
-    lw      t1, 24(t0)
+    lw      t1, PARAM_TICK(t0)
     beqz    t1, no_timer
     mv      a0, s0
     call    timer_arm                   # MMIO to the (virtual) CLINT
@@ -66,9 +80,9 @@ _start:
 no_timer:
     # Dispatch on params.workload.
     la      t0, params
-    lw      t1, 0(t0)
-    lw      s2, 4(t0)                   # arg0
-    lw      s3, 8(t0)                   # arg1
+    lw      t1, PARAM_WORKLOAD(t0)
+    lw      s2, PARAM_ARG0(t0)
+    lw      s3, PARAM_ARG1(t0)
     beqz    t1, w_cpu
     li      t2, 1
     beq     t1, t2, w_mem
@@ -272,7 +286,7 @@ cache_nowrap:
 # --------------------------------------------------------------------------------------------
 w_phases:
     la      t0, params
-    lw      a0, 12(t0)                  # arg2: ticks to sleep before the first phase
+    lw      a0, PARAM_ARG2(t0)          # ticks to sleep before the first phase
     call    sleep_ticks
 ph_phase:
     li      s6, 0                       # s6 = head of the list of our pages (word 0 links them)
@@ -314,7 +328,7 @@ ph_free:                                # give every page back to the kernel
     j       ph_free
 ph_idle:
     la      t0, params
-    lw      a0, 16(t0)                  # arg3: ticks to sleep between busy phases
+    lw      a0, PARAM_ARG3(t0)          # ticks to sleep between busy phases
     call    sleep_ticks
     j       ph_phase
 
@@ -329,7 +343,7 @@ ph_idle:
 # --------------------------------------------------------------------------------------------
 w_wset:
     la      t0, params
-    lw      a0, 12(t0)                  # arg2: ticks to sleep first
+    lw      a0, PARAM_ARG2(t0)          # ticks to sleep first
     call    sleep_ticks
     li      s6, 0                       # s6 = list of touched pages (word 0 links them)
     mv      s7, s3                      # pages left to touch
@@ -528,7 +542,7 @@ timer_arm:
     lw      t1, 0(t0)                   # MMIO exit
     lw      t2, 4(t0)                   # MMIO exit
     la      t0, params
-    lw      t0, 24(t0)
+    lw      t0, PARAM_TICK(t0)
     add     t0, t1, t0                  # low word of the new deadline
     sltu    t1, t0, t1                  # carry
     add     t2, t2, t1
@@ -579,7 +593,7 @@ trap_entry:
     lw      a0, 124(sp)
     bnez    a0, trap_return
     la      t0, params
-    lw      t0, 32(t0)
+    lw      t0, PARAM_BALLOON(t0)
     beqz    t0, trap_return
     call    balloon_poll
 trap_return:
@@ -619,8 +633,8 @@ trap_unexpected:
 # --------------------------------------------------------------------------------------------
 palloc_init:                            # a0 = hart id
     la      t0, params
-    lw      t1, 20(t0)                  # RAM size in bytes
-    lw      t2, 28(t0)                  # number of vCPUs
+    lw      t1, PARAM_RAM_SIZE(t0)      # RAM size in bytes
+    lw      t2, PARAM_VCPUS(t0)         # number of vCPUs
     li      t3, 0x80000000
     add     t1, t1, t3                  # end of RAM
     la      t3, heap_start
@@ -746,7 +760,7 @@ balloon_poll:
     bnez    t0, bp_done                 # list alone and try again next tick
     # Answer deflate-on-OOM requests of harts 1..n-1: each is waiting for a page.
     la      t0, params
-    lw      a4, 28(t0)                  # a4 = number of harts
+    lw      a4, PARAM_VCPUS(t0)         # a4 = number of harts
     li      a3, 1                       # a3 = the hart looked at
 bp_serve:
     bgeu    a3, a4, bp_served
@@ -866,7 +880,7 @@ bp_done:
 # --------------------------------------------------------------------------------------------
 balloon_take_one:
     la      t0, params
-    lw      t0, 32(t0)
+    lw      t0, PARAM_BALLOON(t0)
     beqz    t0, bto_none                # no balloon driver in this guest
     bnez    a0, bto_ask_hart0
 bto_take:                               # hart 0 only (palloc on hart 0, or the driver answering a request)
@@ -918,17 +932,19 @@ bto_none:
 # ============================================================================================
     .data
     .balign 4096                        # data on its own pages: stores never hit a page holding code
+    # The parameter block, filled in before boot by GuestParameters.WriteTo (C#), which finds
+    # each word by its label. The values here are what a kernel loaded without it sees.
     .globl params
-params:                                 # filled in by the hypervisor before boot
-    .word 0                             #  0: workload
-    .word 0                             #  4: arg0
-    .word 0                             #  8: arg1
-    .word 0                             # 12: arg2
-    .word 0                             # 16: arg3
-    .word 0                             # 20: RAM size in bytes
-    .word 0                             # 24: timer tick interval in mtime ticks (0 = no timer)
-    .word 1                             # 28: number of vCPUs
-    .word 0                             # 32: balloon driver on (1) or off (0)
+params:
+param_workload: .word 0                 # which workload runs (the WorkloadKind number)
+param_arg0:     .word 0                 # the workload's four arguments (see each workload)
+param_arg1:     .word 0
+param_arg2:     .word 0
+param_arg3:     .word 0
+param_ram_size: .word 0                 # RAM size in bytes
+param_tick:     .word 0                 # timer tick interval in mtime ticks (0 = no timer)
+param_vcpus:    .word 1                 # number of vCPUs (harts)
+param_balloon:  .word 0                 # balloon driver on (1) or off (0)
     .globl progress
 progress:   .zero 4 * MAX_HARTS         # operations done, per hart
     .globl ticks
