@@ -19,6 +19,11 @@
 # Each workload loops forever and counts finished operations in progress[hartid]. The
 # hypervisor reads that word from guest memory (no exit), the way a benchmark inside a VM
 # reports its own throughput.
+#
+# In this file, in order: boot (_start) and the dispatch through a jump table; the workloads,
+# whose hot loops are written out inline so that what they execute is plain to see; panic, the
+# timer and the trap handler; the page allocator and the routines that allocate and free many
+# pages for the workloads (alloc_region, alloc_list, free_list); the balloon driver; the data.
 # ============================================================================================
 
     .equ CLINT_MTIMECMP, 0x02004000     # + 8 * hart: 64-bit deadline
@@ -78,40 +83,45 @@ _start:
     csrs    mie, t0                     # trap
     csrsi   mstatus, 8                  # mstatus.MIE: trap
 no_timer:
-    # Dispatch on params.workload.
+    # Dispatch on params.workload through a jump table, as a compiler does for a dense switch:
+    # workload_table[workload] is the address of the workload's code. Every workload starts with
+    # s0 = hart id, s1 = &progress[hartid], s2 = arg0, s3 = arg1, and never returns.
     la      t0, params
     lw      t1, PARAM_WORKLOAD(t0)
     lw      s2, PARAM_ARG0(t0)
     lw      s3, PARAM_ARG1(t0)
-    beqz    t1, w_cpu
-    li      t2, 1
-    beq     t1, t2, w_mem
-    li      t2, 2
-    beq     t1, t2, w_io
-    li      t2, 3
-    beq     t1, t2, w_bursty
-    li      t2, 4
-    beq     t1, t2, w_exit_csr
-    li      t2, 5
-    beq     t1, t2, w_exit_mmio
-    li      t2, 6
-    beq     t1, t2, w_exit_pv
-    li      t2, 7
-    beq     t1, t2, w_scribble
-    li      t2, 8
-    beq     t1, t2, w_bad_vector
-    li      t2, 9
-    beq     t1, t2, w_phases
-    li      t2, 10
-    beq     t1, t2, w_wset
-    li      t2, 11
-    beq     t1, t2, w_alu
-    li      t2, 12
-    beq     t1, t2, w_cache
-    # Unknown workload: panic with code 1.
+    li      t2, WORKLOAD_COUNT
+    bgeu    t1, t2, unknown_workload    # unsigned: a "negative" number is out of range too
+    la      t0, workload_table
+    slli    t2, t1, 2                   # 4 bytes per entry
+    add     t0, t0, t2
+    lw      t0, 0(t0)
+    jr      t0
+unknown_workload:                       # panic with code 1 and the number
     li      a0, 1
     mv      a1, t1
     j       panic
+
+# The jump table: entry N is workload N (C#'s WorkloadKind has the same numbers).
+    .section .rodata
+    .balign 4
+workload_table:
+    .word   w_cpu                       #  0
+    .word   w_mem                       #  1
+    .word   w_io                        #  2
+    .word   w_bursty                    #  3
+    .word   w_exit_csr                  #  4
+    .word   w_exit_mmio                 #  5
+    .word   w_exit_pv                   #  6
+    .word   w_scribble                  #  7
+    .word   w_bad_vector                #  8
+    .word   w_phases                    #  9
+    .word   w_wset                      # 10
+    .word   w_alu                       # 11
+    .word   w_cache                     # 12
+workload_table_end:
+    .equ WORKLOAD_COUNT, (workload_table_end - workload_table) / 4
+    .text
 
 # --------------------------------------------------------------------------------------------
 # Workload 0, CPU-bound: an integer hash (multiply, add, shift, xor). arg0 = rounds per op.
@@ -183,24 +193,9 @@ alu_count:
 # host frames.
 # --------------------------------------------------------------------------------------------
 w_mem:
-    # Allocate arg0 pages; the bump allocator hands them out contiguously.
-    mv      s6, s2                      # pages left to allocate
-    li      s7, 0                       # base (first page)
-mem_alloc:
-    beqz    s6, mem_ready
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    bnez    s7, mem_alloc_next
-    mv      s7, a0
-mem_alloc_next:
-    addi    s6, s6, -1
-    j       mem_alloc
-mem_oom:
-    li      a0, 2
-    mv      a1, s2
-    j       panic
-mem_ready:
+    mv      a3, s2
+    call    alloc_region
+    mv      s7, a4                      # s7 = base (first page)
     slli    s8, s2, 12                  # s8 = working set in bytes
     li      s9, 0                       # offset
     bnez    s3, mem_loop
@@ -232,19 +227,9 @@ mem_nowrap:
 # page sharing has found them they stay shared.
 # --------------------------------------------------------------------------------------------
 w_cache:
-    mv      s6, s2                      # pages left to allocate
-    li      s7, 0                       # base (first page)
-cache_alloc:
-    beqz    s6, cache_fill
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    bnez    s7, cache_alloc_next
-    mv      s7, a0
-cache_alloc_next:
-    addi    s6, s6, -1
-    j       cache_alloc
-cache_fill:
+    mv      a3, s2
+    call    alloc_region
+    mv      s7, a4                      # s7 = base (first page)
     slli    s8, s2, 12                  # s8 = region size in bytes
     li      t0, 0                       # offset
     li      t3, 0x9E3779B1              # Knuth's multiplicative hash constant: spreads the values
@@ -289,18 +274,10 @@ w_phases:
     lw      a0, PARAM_ARG2(t0)          # ticks to sleep before the first phase
     call    sleep_ticks
 ph_phase:
-    li      s6, 0                       # s6 = head of the list of our pages (word 0 links them)
-    mv      s7, s2                      # pages left to allocate
-ph_alloc:
-    beqz    s7, ph_walk_start
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom                 # out of memory even after deflate-on-OOM
-    sw      s6, 0(a0)
-    mv      s6, a0
-    addi    s7, s7, -1
-    j       ph_alloc
-ph_walk_start:
+    mv      a3, s2
+    li      a4, 0
+    call    alloc_list
+    mv      s6, a4                      # s6 = head of the list of our pages (word 0 links them)
     la      s8, ticks
     slli    t1, s0, 2
     add     s8, s8, t1
@@ -319,14 +296,8 @@ ph_page:
     sw      t1, 0(s1)
     lw      t1, 0(s8)
     bltu    t1, s9, ph_walk
-ph_free:                                # give every page back to the kernel
-    beqz    s6, ph_idle
-    mv      a1, s6
-    lw      s6, 0(s6)
-    mv      a0, s0
-    call    pfree_safe
-    j       ph_free
-ph_idle:
+    mv      a4, s6                      # give every page back to the kernel
+    call    free_list
     la      t0, params
     lw      a0, PARAM_ARG3(t0)          # ticks to sleep between busy phases
     call    sleep_ticks
@@ -345,35 +316,14 @@ w_wset:
     la      t0, params
     lw      a0, PARAM_ARG2(t0)          # ticks to sleep first
     call    sleep_ticks
-    li      s6, 0                       # s6 = list of touched pages (word 0 links them)
-    mv      s7, s3                      # pages left to touch
-ws_touch:
-    beqz    s7, ws_release
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    sw      s6, 0(a0)                   # the link is the touch: the first write faults a frame in
-    mv      s6, a0
-    addi    s7, s7, -1
-    j       ws_touch
-ws_release:                             # all of them back on the free list, still backed by frames
-    beqz    s6, ws_alloc
-    mv      a1, s6
-    lw      s6, 0(s6)
-    mv      a0, s0
-    call    pfree_safe
-    j       ws_release
-ws_alloc:                               # the working set: arg0 pages, reused from the free list
-    mv      s7, s2
-ws_alloc_next:
-    beqz    s7, ws_walk
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    sw      s6, 0(a0)
-    mv      s6, a0
-    addi    s7, s7, -1
-    j       ws_alloc_next
+    mv      a3, s3                      # touch arg1 pages: the list's links are the touches,
+    li      a4, 0                       # each first write faults a frame in
+    call    alloc_list
+    call    free_list                   # all of them back on the free list, still backed by frames
+    mv      a3, s2                      # the working set: arg0 pages, reused from the free list
+    li      a4, 0
+    call    alloc_list
+    mv      s6, a4
 ws_walk:
     mv      t0, s6
 ws_page:
@@ -723,6 +673,68 @@ pfree:                                  # a0 = hart id, a1 = page (caller holds 
     sw      t1, 0(a1)
     sw      a1, 8(t0)
     ret
+
+# --------------------------------------------------------------------------------------------
+# Many pages at once, for the workloads. Each routine loops over palloc or pfree_safe for this
+# hart (s0), so it keeps its return address in a5 (palloc and pfree_safe leave a3..a5 alone) and
+# needs no stack. They use t0..t4 and a0..a5; the caller's s registers are untouched. Running out
+# of memory, even after deflate-on-OOM, is a kernel panic (code 2, detail: the workload's arg0).
+# --------------------------------------------------------------------------------------------
+
+# alloc_region(a3 = pages) -> a4 = the first page. Pages come from the bump allocator one after
+# another, so on a fresh hart (empty free list) they form one region from a4 on.
+alloc_region:
+    mv      a5, ra
+    li      a4, 0
+alloc_region_next:
+    beqz    a3, alloc_region_done
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    bnez    a4, alloc_region_more
+    mv      a4, a0                      # the first page is the region's base
+alloc_region_more:
+    addi    a3, a3, -1
+    j       alloc_region_next
+alloc_region_done:
+    mv      ra, a5
+    ret
+
+# alloc_list(a3 = pages, a4 = a list) -> a4 = the list with a3 more pages in front. A list links
+# its pages through their first words (0 ends it), so allocating a page also writes to it.
+alloc_list:
+    mv      a5, ra
+alloc_list_next:
+    beqz    a3, alloc_list_done
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    sw      a4, 0(a0)                   # link the page in front of the list
+    mv      a4, a0
+    addi    a3, a3, -1
+    j       alloc_list_next
+alloc_list_done:
+    mv      ra, a5
+    ret
+
+# free_list(a4 = a list) -> a4 = 0: every page of the list back on this hart's free list.
+free_list:
+    mv      a5, ra
+free_list_next:
+    beqz    a4, free_list_done
+    mv      a1, a4
+    lw      a4, 0(a4)                   # the next page, read before pfree reuses the link word
+    mv      a0, s0
+    call    pfree_safe
+    j       free_list_next
+free_list_done:
+    mv      ra, a5
+    ret
+
+mem_oom:                                # out of memory: panic with code 2
+    li      a0, 2
+    mv      a1, s2
+    j       panic
 
 # ============================================================================================
 # The balloon driver.
