@@ -37,6 +37,14 @@
     .equ STACK_SIZE,     1024
     .equ FRAME_SIZE,     128
     .equ BALLOON_BASE,   0x10002000     # virtio-balloon-like device (see the balloon driver below)
+    .equ BALLOON_TARGET, 4              # its registers: offsets from BALLOON_BASE
+    .equ BALLOON_ACTUAL, 8
+    .equ BALLOON_BATCH_ADDR, 12
+    .equ BALLOON_BATCH_COUNT, 16
+    .equ BALLOON_COMMAND, 20
+    .equ BALLOON_INFLATE, 1             # COMMAND values: the doorbell
+    .equ BALLOON_DEFLATE, 2
+    .equ BALLOON_BATCH_MAX, 256         # most page numbers per doorbell
     .equ BALLOON_MAX,    4096           # most pages the driver can hold (16 MiB)
     # Offsets of the parameter block's words from `params` (the block itself is at the end).
     .equ PARAM_WORKLOAD, param_workload - params
@@ -762,7 +770,8 @@ mem_oom:                                # out of memory: panic with code 2
 # balloon_poll runs in the timer interrupt of hart 0 (interrupts off), once per tick. It moves
 # at most one batch of 256 pages per tick: a rate limit, like the real drivers. Only hart 0 ever
 # touches the balloon (balloon_count, balloon_pages and the device's batch registers), so there
-# is nothing to lock; first it answers the other harts' deflate-on-OOM requests.
+# is nothing to lock; first it answers the other harts' deflate-on-OOM requests. The batch
+# itself is moved by balloon_inflate or balloon_deflate, below.
 # Uses t0..t6, a0..a5 (the trap handler saved them) and the trap frame's slot 64 for ra.
 # --------------------------------------------------------------------------------------------
 balloon_poll:
@@ -797,7 +806,7 @@ bp_serve_next:
     j       bp_serve
 bp_served:
     li      t3, BALLOON_BASE
-    lw      a2, 4(t3)                   # a2 = TARGET (MMIO exit)
+    lw      a2, BALLOON_TARGET(t3)      # a2 = TARGET (MMIO exit)
     li      t0, BALLOON_MAX
     bleu    a2, t0, bp_target_ok
     mv      a2, t0                      # the driver cannot hold more than BALLOON_MAX pages
@@ -809,17 +818,61 @@ bp_target_ok:
     j       bp_done
 
 bp_inflate:
-    sub     a4, a2, a3                  # a4 = pages still to give
-    li      t0, 256
-    bleu    a4, t0, bp_inflate_go
-    mv      a4, t0                      # one batch of at most 256 per tick
+    sub     a0, a2, a3                  # a0 = pages still to give
+    li      t0, BALLOON_BATCH_MAX
+    bleu    a0, t0, bp_inflate_go
+    mv      a0, t0                      # one batch of at most 256 per tick
 bp_inflate_go:
+    call    balloon_inflate
+    j       bp_done
+
+bp_deflate:
+    sub     a0, a3, a2                  # a0 = pages to take back
+    li      t0, BALLOON_BATCH_MAX
+    bleu    a0, t0, bp_deflate_go
+    mv      a0, t0
+bp_deflate_go:
+    call    balloon_deflate             # then on to bp_done
+
+bp_done:
+    lw      ra, 64(sp)
+    ret
+
+# --------------------------------------------------------------------------------------------
+# The two routines that move a batch of pages between the kernel's free list and the balloon.
+# Each one can be replaced by other source when the kernel is assembled (GuestKernel.Assemble in
+# C#): the lines from "BEGIN REPLACEABLE name" to "END REPLACEABLE name" give way to it. The
+# calling convention a replacement must keep:
+#   - it runs in hart 0's timer interrupt, with interrupts off, and only when hart 0 was not
+#     inside palloc: nothing else edits hart 0's free list or the balloon meanwhile;
+#   - it may change t0..t6 and a0..a5 (the trap handler saved them) and must leave every other
+#     register as it found it (s0..s11, sp, gp, tp); it returns with `ret`;
+#   - it may call palloc_nolock (a0 = 0 -> a0 = a page of hart 0, or 0 when there is none; uses
+#     t0..t2 and a0) and pfree (a0 = 0, a1 = the page; uses t0, t1). Both change ra: keep yours
+#     in a register they leave alone (t3..t6, a2..a5);
+#   - it may use balloon_count (a word: the pages the balloon holds), balloon_pages (their page
+#     numbers, BALLOON_MAX words), the device at BALLOON_BASE and the BALLOON_* names above.
+# --------------------------------------------------------------------------------------------
+
+# BEGIN REPLACEABLE balloon_inflate
+# balloon_inflate(a0 = pages wanted, 1..256) -> a0 = pages given.
+# Takes up to a0 pages from hart 0's free list, appends their page numbers to balloon_pages
+# after the balloon_count already there, and reports them to the host as one batch
+# (BATCH_ADDR, BATCH_COUNT, then COMMAND = inflate), after which the host takes their frames
+# away. Then balloon_count and the device's ACTUAL count them. Gives fewer when the free list
+# runs dry, and reports nothing when it gives none.
+balloon_inflate:
+    mv      t6, ra
+    mv      a4, a0                      # a4 = pages wanted
+    la      t5, balloon_count
+    lw      a3, 0(t5)                   # a3 = pages held now
+    li      t3, BALLOON_BASE
     li      a5, 0                       # a5 = pages taken for this batch
-bp_take:
-    beq     a5, a4, bp_inflate_report
+bi_take:
+    beq     a5, a4, bi_report
     li      a0, 0
     call    palloc_nolock               # a page from the kernel's own free list (hart 0's share)
-    beqz    a0, bp_inflate_report       # the guest has no free page left: give what we have
+    beqz    a0, bi_report               # the guest has no free page left: give what we have
     srli    a0, a0, 12                  # address -> page number
     add     t0, a3, a5                  # store at balloon_pages[count + taken]
     slli    t0, t0, 2
@@ -827,50 +880,60 @@ bp_take:
     add     t0, t0, t1
     sw      a0, 0(t0)
     addi    a5, a5, 1
-    j       bp_take
-bp_inflate_report:
-    beqz    a5, bp_done
+    j       bi_take
+bi_report:
+    beqz    a5, bi_done
     slli    t0, a3, 2                   # the batch is the new tail of balloon_pages
     la      t1, balloon_pages
     add     t0, t0, t1
-    sw      t0, 12(t3)                  # BATCH_ADDR
-    sw      a5, 16(t3)                  # BATCH_COUNT
-    li      t0, 1
-    sw      t0, 20(t3)                  # COMMAND = inflate: the host frees the frames now
+    sw      t0, BALLOON_BATCH_ADDR(t3)
+    sw      a5, BALLOON_BATCH_COUNT(t3)
+    li      t0, BALLOON_INFLATE
+    sw      t0, BALLOON_COMMAND(t3)     # the doorbell: the host frees the frames now
     add     a3, a3, a5
     sw      a3, 0(t5)                   # balloon_count += taken
-    sw      a3, 8(t3)                   # ACTUAL
-    j       bp_done
+    sw      a3, BALLOON_ACTUAL(t3)
+bi_done:
+    mv      a0, a5
+    mv      ra, t6
+    ret
+# END REPLACEABLE balloon_inflate
 
-bp_deflate:
-    sub     a4, a3, a2                  # a4 = pages to take back
-    li      t0, 256
-    bleu    a4, t0, bp_deflate_go
-    mv      a4, t0
-bp_deflate_go:
+# BEGIN REPLACEABLE balloon_deflate
+# balloon_deflate(a0 = pages to take back, 1..256, at most balloon_count).
+# Reports the last a0 page numbers of balloon_pages to the host as one batch (BATCH_ADDR,
+# BATCH_COUNT, then COMMAND = deflate), so that it gives their frames back, lowers
+# balloon_count and the device's ACTUAL, and only then puts the pages on hart 0's free list: a
+# page must not be used before the host has backed it again.
+balloon_deflate:
+    mv      t6, ra
+    mv      a4, a0                      # a4 = pages to take back
+    la      t5, balloon_count
+    lw      a3, 0(t5)
+    li      t3, BALLOON_BASE
     sub     a3, a3, a4                  # the batch is balloon_pages[count - a4 .. count)
     slli    t0, a3, 2
     la      t1, balloon_pages
     add     a5, t0, t1                  # a5 = &balloon_pages[new count]
-    sw      a5, 12(t3)                  # BATCH_ADDR
-    sw      a4, 16(t3)                  # BATCH_COUNT
-    li      t0, 2
-    sw      t0, 20(t3)                  # COMMAND = deflate: tell the host first, then use the pages
+    sw      a5, BALLOON_BATCH_ADDR(t3)
+    sw      a4, BALLOON_BATCH_COUNT(t3)
+    li      t0, BALLOON_DEFLATE
+    sw      t0, BALLOON_COMMAND(t3)     # tell the host first, then use the pages
     sw      a3, 0(t5)                   # balloon_count -= a4
-    sw      a3, 8(t3)                   # ACTUAL
-bp_free:
-    beqz    a4, bp_done
+    sw      a3, BALLOON_ACTUAL(t3)
+bd_free:
+    beqz    a4, bd_done
     lw      a1, 0(a5)
     slli    a1, a1, 12                  # page number -> address
     li      a0, 0
     call    pfree                       # back on the kernel's free list
     addi    a5, a5, 4
     addi    a4, a4, -1
-    j       bp_free
-
-bp_done:
-    lw      ra, 64(sp)
+    j       bd_free
+bd_done:
+    mv      ra, t6
     ret
+# END REPLACEABLE balloon_deflate
 
 # --------------------------------------------------------------------------------------------
 # balloon_take_one(a0 = hart id) -> a0 = page address, or 0 if the balloon is empty.
@@ -905,12 +968,12 @@ bto_take:                               # hart 0 only (palloc on hart 0, or the 
     la      a0, balloon_pages
     add     t2, t2, a0                  # t2 = &balloon_pages[count]
     li      a1, BALLOON_BASE
-    sw      t2, 12(a1)                  # BATCH_ADDR
+    sw      t2, BALLOON_BATCH_ADDR(a1)
     li      a2, 1
-    sw      a2, 16(a1)                  # BATCH_COUNT = 1
-    li      a2, 2
-    sw      a2, 20(a1)                  # COMMAND = deflate
-    sw      t1, 8(a1)                   # ACTUAL
+    sw      a2, BALLOON_BATCH_COUNT(a1) # one page
+    li      a2, BALLOON_DEFLATE
+    sw      a2, BALLOON_COMMAND(a1)
+    sw      t1, BALLOON_ACTUAL(a1)
     lw      a0, 0(t2)
     slli    a0, a0, 12                  # page number -> address
     ret

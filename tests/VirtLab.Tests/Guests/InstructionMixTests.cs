@@ -4,6 +4,7 @@ using VirtLab.Guest;
 using VirtLab.Hypervisor;
 using VirtLab.Machine;
 using VirtLab.Memory;
+using Xunit.Abstractions;
 
 namespace VirtLab.Tests.Guests;
 
@@ -28,7 +29,7 @@ namespace VirtLab.Tests.Guests;
 /// returns of alloc_list and free_list (4 per phase), 1.45 % of that workload's jumps.
 /// </para>
 /// </remarks>
-public class InstructionMixTests
+public class InstructionMixTests(ITestOutputHelper output)
 {
     /// <summary>Instructions retired per scenario (before the balloon target changes, in the balloon scenario).</summary>
     private const long Budget = 2_000_000;
@@ -102,6 +103,7 @@ public class InstructionMixTests
             ok &= within;
             report.AppendLine($"  {(Kind)k,-7} {before[k],9} {now[k],9}  {shareBefore:P3} -> {shareNow:P3}{(within ? "" : "  <-- more than 1 % off")}");
         }
+        output.WriteLine(report.ToString());
         Assert.True(ok, report.ToString());
     }
 
