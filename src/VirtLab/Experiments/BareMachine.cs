@@ -11,21 +11,36 @@ namespace VirtLab.Experiments;
 /// </summary>
 public static class BareMachine
 {
+    /// <summary>
+    /// A machine with <paramref name="memoryPages"/> pages of RAM and the guest kernel loaded, its
+    /// parameter block filled in for <paramref name="workload"/> by the same method a VM uses
+    /// (<see cref="GuestParameters.WriteTo"/>): one hart, a timer tick of
+    /// <paramref name="tickMilliseconds"/>, and no balloon driver (the bare machine has no balloon device).
+    /// Nothing has run yet.
+    /// </summary>
+    public static Machine.Machine Boot(Workload workload, HostConfig timing, double tickMilliseconds, int memoryPages = 256)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(timing);
+        var machine = new Machine.Machine(new MachineConfig { RamSize = (uint)memoryPages * PhysicalMemory.PageSize, CyclesPerTick = timing.CyclesPerTimerTick });
+        machine.Bus.Attach(VirtualBlockDevice.DefaultBase, new VirtualBlockDevice());
+        var kernel = GuestKernel.Image;
+        if (machine.Load(kernel) is string problem) throw new ConfigurationException("memory-pages", $"the guest kernel does not fit in {memoryPages} pages: {problem}");
+        new GuestParameters
+        {
+            Workload = workload,
+            RamBytes = (uint)memoryPages * PhysicalMemory.PageSize,
+            TimerTicks = GuestParameters.TimerInterval(tickMilliseconds, timing.CyclesPerMillisecond, timing.CyclesPerTimerTick),
+            Vcpus = 1,
+            BalloonDriver = false,
+        }.WriteTo(machine.Bus, kernel);
+        return machine;
+    }
+
     /// <summary>Operations the workload completes in <paramref name="milliseconds"/> of simulated time (after <paramref name="warmupMilliseconds"/>).</summary>
     public static double OpsPerSecond(Workload workload, double milliseconds, double warmupMilliseconds, HostConfig timing, double tickMilliseconds, int memoryPages = 256)
     {
-        var machine = new Machine.Machine(new MachineConfig { RamSize = (uint)memoryPages * 4096, CyclesPerTick = timing.CyclesPerTimerTick });
-        machine.Bus.Attach(VirtualBlockDevice.DefaultBase, new VirtualBlockDevice());
-        var image = GuestKernel.Image;
-        machine.Load(image);
-        uint p = GuestKernel.Symbol("params");
-        void Write(uint offset, uint value) => machine.Bus.TryWrite(p + offset, 4, value);
-        Write(GuestKernel.ParamWorkload, (uint)workload.Kind);
-        Write(GuestKernel.ParamArg0, workload.Arg0);
-        Write(GuestKernel.ParamArg1, workload.Arg1);
-        Write(GuestKernel.ParamRamSize, (uint)memoryPages * 4096);
-        Write(GuestKernel.ParamTickInterval, (uint)Math.Round(tickMilliseconds * timing.CyclesPerMillisecond / timing.CyclesPerTimerTick));
-        Write(GuestKernel.ParamVcpuCount, 1);
+        var machine = Boot(workload, timing, tickMilliseconds, memoryPages);
         var hart = machine.Harts[0];
         uint progress = GuestKernel.Symbol("progress");
         ulong RunUntil(double ms)

@@ -10,11 +10,20 @@
 #
 # Boot protocol (set up by the hypervisor, like firmware would):
 #   a0      = hart id (vCPU index)
-#   params  = a block of words the hypervisor fills in before the first instruction runs
+#   params  = the parameter block: words the hypervisor (or, on the bare machine, the loader)
+#             fills in before the first instruction runs. Its layout is written once, at the end
+#             of this file: each word has a label (param_workload, param_arg0, ...) that C# finds
+#             in the assembled image's symbols (GuestParameters.WriteTo), and an offset from
+#             `params` (PARAM_WORKLOAD, ...) that the code below loads with.
 #
 # Each workload loops forever and counts finished operations in progress[hartid]. The
 # hypervisor reads that word from guest memory (no exit), the way a benchmark inside a VM
 # reports its own throughput.
+#
+# In this file, in order: boot (_start) and the dispatch through a jump table; the workloads,
+# whose hot loops are written out inline so that what they execute is plain to see; panic, the
+# timer and the trap handler; the page allocator and the routines that allocate and free many
+# pages for the workloads (alloc_region, alloc_list, free_list); the balloon driver; the data.
 # ============================================================================================
 
     .equ CLINT_MTIMECMP, 0x02004000     # + 8 * hart: 64-bit deadline
@@ -28,7 +37,25 @@
     .equ STACK_SIZE,     1024
     .equ FRAME_SIZE,     128
     .equ BALLOON_BASE,   0x10002000     # virtio-balloon-like device (see the balloon driver below)
+    .equ BALLOON_TARGET, 4              # its registers: offsets from BALLOON_BASE
+    .equ BALLOON_ACTUAL, 8
+    .equ BALLOON_BATCH_ADDR, 12
+    .equ BALLOON_BATCH_COUNT, 16
+    .equ BALLOON_COMMAND, 20
+    .equ BALLOON_INFLATE, 1             # COMMAND values: the doorbell
+    .equ BALLOON_DEFLATE, 2
+    .equ BALLOON_BATCH_MAX, 256         # most page numbers per doorbell
     .equ BALLOON_MAX,    4096           # most pages the driver can hold (16 MiB)
+    # Offsets of the parameter block's words from `params` (the block itself is at the end).
+    .equ PARAM_WORKLOAD, param_workload - params
+    .equ PARAM_ARG0,     param_arg0 - params
+    .equ PARAM_ARG1,     param_arg1 - params
+    .equ PARAM_ARG2,     param_arg2 - params
+    .equ PARAM_ARG3,     param_arg3 - params
+    .equ PARAM_RAM_SIZE, param_ram_size - params
+    .equ PARAM_TICK,     param_tick - params
+    .equ PARAM_VCPUS,    param_vcpus - params
+    .equ PARAM_BALLOON,  param_balloon - params
 
     .text
     .globl _start
@@ -56,7 +83,7 @@ _start:
     add     s1, s1, t0
     # Periodic timer interrupt, if the params ask for one.
     la      t0, params
-    lw      t1, 24(t0)
+    lw      t1, PARAM_TICK(t0)
     beqz    t1, no_timer
     mv      a0, s0
     call    timer_arm                   # MMIO to the (virtual) CLINT
@@ -64,40 +91,45 @@ _start:
     csrs    mie, t0                     # trap
     csrsi   mstatus, 8                  # mstatus.MIE: trap
 no_timer:
-    # Dispatch on params.workload.
+    # Dispatch on params.workload through a jump table, as a compiler does for a dense switch:
+    # workload_table[workload] is the address of the workload's code. Every workload starts with
+    # s0 = hart id, s1 = &progress[hartid], s2 = arg0, s3 = arg1, and never returns.
     la      t0, params
-    lw      t1, 0(t0)
-    lw      s2, 4(t0)                   # arg0
-    lw      s3, 8(t0)                   # arg1
-    beqz    t1, w_cpu
-    li      t2, 1
-    beq     t1, t2, w_mem
-    li      t2, 2
-    beq     t1, t2, w_io
-    li      t2, 3
-    beq     t1, t2, w_bursty
-    li      t2, 4
-    beq     t1, t2, w_exit_csr
-    li      t2, 5
-    beq     t1, t2, w_exit_mmio
-    li      t2, 6
-    beq     t1, t2, w_exit_pv
-    li      t2, 7
-    beq     t1, t2, w_scribble
-    li      t2, 8
-    beq     t1, t2, w_bad_vector
-    li      t2, 9
-    beq     t1, t2, w_phases
-    li      t2, 10
-    beq     t1, t2, w_wset
-    li      t2, 11
-    beq     t1, t2, w_alu
-    li      t2, 12
-    beq     t1, t2, w_cache
-    # Unknown workload: panic with code 1.
+    lw      t1, PARAM_WORKLOAD(t0)
+    lw      s2, PARAM_ARG0(t0)
+    lw      s3, PARAM_ARG1(t0)
+    li      t2, WORKLOAD_COUNT
+    bgeu    t1, t2, unknown_workload    # unsigned: a "negative" number is out of range too
+    la      t0, workload_table
+    slli    t2, t1, 2                   # 4 bytes per entry
+    add     t0, t0, t2
+    lw      t0, 0(t0)
+    jr      t0
+unknown_workload:                       # panic with code 1 and the number
     li      a0, 1
     mv      a1, t1
     j       panic
+
+# The jump table: entry N is workload N (C#'s WorkloadKind has the same numbers).
+    .section .rodata
+    .balign 4
+workload_table:
+    .word   w_cpu                       #  0
+    .word   w_mem                       #  1
+    .word   w_io                        #  2
+    .word   w_bursty                    #  3
+    .word   w_exit_csr                  #  4
+    .word   w_exit_mmio                 #  5
+    .word   w_exit_pv                   #  6
+    .word   w_scribble                  #  7
+    .word   w_bad_vector                #  8
+    .word   w_phases                    #  9
+    .word   w_wset                      # 10
+    .word   w_alu                       # 11
+    .word   w_cache                     # 12
+workload_table_end:
+    .equ WORKLOAD_COUNT, (workload_table_end - workload_table) / 4
+    .text
 
 # --------------------------------------------------------------------------------------------
 # Workload 0, CPU-bound: an integer hash (multiply, add, shift, xor). arg0 = rounds per op.
@@ -169,24 +201,9 @@ alu_count:
 # host frames.
 # --------------------------------------------------------------------------------------------
 w_mem:
-    # Allocate arg0 pages; the bump allocator hands them out contiguously.
-    mv      s6, s2                      # pages left to allocate
-    li      s7, 0                       # base (first page)
-mem_alloc:
-    beqz    s6, mem_ready
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    bnez    s7, mem_alloc_next
-    mv      s7, a0
-mem_alloc_next:
-    addi    s6, s6, -1
-    j       mem_alloc
-mem_oom:
-    li      a0, 2
-    mv      a1, s2
-    j       panic
-mem_ready:
+    mv      a3, s2
+    call    alloc_region
+    mv      s7, a4                      # s7 = base (first page)
     slli    s8, s2, 12                  # s8 = working set in bytes
     li      s9, 0                       # offset
     bnez    s3, mem_loop
@@ -218,19 +235,9 @@ mem_nowrap:
 # page sharing has found them they stay shared.
 # --------------------------------------------------------------------------------------------
 w_cache:
-    mv      s6, s2                      # pages left to allocate
-    li      s7, 0                       # base (first page)
-cache_alloc:
-    beqz    s6, cache_fill
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    bnez    s7, cache_alloc_next
-    mv      s7, a0
-cache_alloc_next:
-    addi    s6, s6, -1
-    j       cache_alloc
-cache_fill:
+    mv      a3, s2
+    call    alloc_region
+    mv      s7, a4                      # s7 = base (first page)
     slli    s8, s2, 12                  # s8 = region size in bytes
     li      t0, 0                       # offset
     li      t3, 0x9E3779B1              # Knuth's multiplicative hash constant: spreads the values
@@ -272,21 +279,13 @@ cache_nowrap:
 # --------------------------------------------------------------------------------------------
 w_phases:
     la      t0, params
-    lw      a0, 12(t0)                  # arg2: ticks to sleep before the first phase
+    lw      a0, PARAM_ARG2(t0)          # ticks to sleep before the first phase
     call    sleep_ticks
 ph_phase:
-    li      s6, 0                       # s6 = head of the list of our pages (word 0 links them)
-    mv      s7, s2                      # pages left to allocate
-ph_alloc:
-    beqz    s7, ph_walk_start
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom                 # out of memory even after deflate-on-OOM
-    sw      s6, 0(a0)
-    mv      s6, a0
-    addi    s7, s7, -1
-    j       ph_alloc
-ph_walk_start:
+    mv      a3, s2
+    li      a4, 0
+    call    alloc_list
+    mv      s6, a4                      # s6 = head of the list of our pages (word 0 links them)
     la      s8, ticks
     slli    t1, s0, 2
     add     s8, s8, t1
@@ -305,16 +304,10 @@ ph_page:
     sw      t1, 0(s1)
     lw      t1, 0(s8)
     bltu    t1, s9, ph_walk
-ph_free:                                # give every page back to the kernel
-    beqz    s6, ph_idle
-    mv      a1, s6
-    lw      s6, 0(s6)
-    mv      a0, s0
-    call    pfree_safe
-    j       ph_free
-ph_idle:
+    mv      a4, s6                      # give every page back to the kernel
+    call    free_list
     la      t0, params
-    lw      a0, 16(t0)                  # arg3: ticks to sleep between busy phases
+    lw      a0, PARAM_ARG3(t0)          # ticks to sleep between busy phases
     call    sleep_ticks
     j       ph_phase
 
@@ -329,37 +322,16 @@ ph_idle:
 # --------------------------------------------------------------------------------------------
 w_wset:
     la      t0, params
-    lw      a0, 12(t0)                  # arg2: ticks to sleep first
+    lw      a0, PARAM_ARG2(t0)          # ticks to sleep first
     call    sleep_ticks
-    li      s6, 0                       # s6 = list of touched pages (word 0 links them)
-    mv      s7, s3                      # pages left to touch
-ws_touch:
-    beqz    s7, ws_release
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    sw      s6, 0(a0)                   # the link is the touch: the first write faults a frame in
-    mv      s6, a0
-    addi    s7, s7, -1
-    j       ws_touch
-ws_release:                             # all of them back on the free list, still backed by frames
-    beqz    s6, ws_alloc
-    mv      a1, s6
-    lw      s6, 0(s6)
-    mv      a0, s0
-    call    pfree_safe
-    j       ws_release
-ws_alloc:                               # the working set: arg0 pages, reused from the free list
-    mv      s7, s2
-ws_alloc_next:
-    beqz    s7, ws_walk
-    mv      a0, s0
-    call    palloc
-    beqz    a0, mem_oom
-    sw      s6, 0(a0)
-    mv      s6, a0
-    addi    s7, s7, -1
-    j       ws_alloc_next
+    mv      a3, s3                      # touch arg1 pages: the list's links are the touches,
+    li      a4, 0                       # each first write faults a frame in
+    call    alloc_list
+    call    free_list                   # all of them back on the free list, still backed by frames
+    mv      a3, s2                      # the working set: arg0 pages, reused from the free list
+    li      a4, 0
+    call    alloc_list
+    mv      s6, a4
 ws_walk:
     mv      t0, s6
 ws_page:
@@ -528,7 +500,7 @@ timer_arm:
     lw      t1, 0(t0)                   # MMIO exit
     lw      t2, 4(t0)                   # MMIO exit
     la      t0, params
-    lw      t0, 24(t0)
+    lw      t0, PARAM_TICK(t0)
     add     t0, t1, t0                  # low word of the new deadline
     sltu    t1, t0, t1                  # carry
     add     t2, t2, t1
@@ -579,7 +551,7 @@ trap_entry:
     lw      a0, 124(sp)
     bnez    a0, trap_return
     la      t0, params
-    lw      t0, 32(t0)
+    lw      t0, PARAM_BALLOON(t0)
     beqz    t0, trap_return
     call    balloon_poll
 trap_return:
@@ -619,8 +591,8 @@ trap_unexpected:
 # --------------------------------------------------------------------------------------------
 palloc_init:                            # a0 = hart id
     la      t0, params
-    lw      t1, 20(t0)                  # RAM size in bytes
-    lw      t2, 28(t0)                  # number of vCPUs
+    lw      t1, PARAM_RAM_SIZE(t0)      # RAM size in bytes
+    lw      t2, PARAM_VCPUS(t0)         # number of vCPUs
     li      t3, 0x80000000
     add     t1, t1, t3                  # end of RAM
     la      t3, heap_start
@@ -710,6 +682,68 @@ pfree:                                  # a0 = hart id, a1 = page (caller holds 
     sw      a1, 8(t0)
     ret
 
+# --------------------------------------------------------------------------------------------
+# Many pages at once, for the workloads. Each routine loops over palloc or pfree_safe for this
+# hart (s0), so it keeps its return address in a5 (palloc and pfree_safe leave a3..a5 alone) and
+# needs no stack. They use t0..t4 and a0..a5; the caller's s registers are untouched. Running out
+# of memory, even after deflate-on-OOM, is a kernel panic (code 2, detail: the workload's arg0).
+# --------------------------------------------------------------------------------------------
+
+# alloc_region(a3 = pages) -> a4 = the first page. Pages come from the bump allocator one after
+# another, so on a fresh hart (empty free list) they form one region from a4 on.
+alloc_region:
+    mv      a5, ra
+    li      a4, 0
+alloc_region_next:
+    beqz    a3, alloc_region_done
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    bnez    a4, alloc_region_more
+    mv      a4, a0                      # the first page is the region's base
+alloc_region_more:
+    addi    a3, a3, -1
+    j       alloc_region_next
+alloc_region_done:
+    mv      ra, a5
+    ret
+
+# alloc_list(a3 = pages, a4 = a list) -> a4 = the list with a3 more pages in front. A list links
+# its pages through their first words (0 ends it), so allocating a page also writes to it.
+alloc_list:
+    mv      a5, ra
+alloc_list_next:
+    beqz    a3, alloc_list_done
+    mv      a0, s0
+    call    palloc
+    beqz    a0, mem_oom
+    sw      a4, 0(a0)                   # link the page in front of the list
+    mv      a4, a0
+    addi    a3, a3, -1
+    j       alloc_list_next
+alloc_list_done:
+    mv      ra, a5
+    ret
+
+# free_list(a4 = a list) -> a4 = 0: every page of the list back on this hart's free list.
+free_list:
+    mv      a5, ra
+free_list_next:
+    beqz    a4, free_list_done
+    mv      a1, a4
+    lw      a4, 0(a4)                   # the next page, read before pfree reuses the link word
+    mv      a0, s0
+    call    pfree_safe
+    j       free_list_next
+free_list_done:
+    mv      ra, a5
+    ret
+
+mem_oom:                                # out of memory: panic with code 2
+    li      a0, 2
+    mv      a1, s2
+    j       panic
+
 # ============================================================================================
 # The balloon driver.
 #
@@ -736,7 +770,8 @@ pfree:                                  # a0 = hart id, a1 = page (caller holds 
 # balloon_poll runs in the timer interrupt of hart 0 (interrupts off), once per tick. It moves
 # at most one batch of 256 pages per tick: a rate limit, like the real drivers. Only hart 0 ever
 # touches the balloon (balloon_count, balloon_pages and the device's batch registers), so there
-# is nothing to lock; first it answers the other harts' deflate-on-OOM requests.
+# is nothing to lock; first it answers the other harts' deflate-on-OOM requests. The batch
+# itself is moved by balloon_inflate or balloon_deflate, below.
 # Uses t0..t6, a0..a5 (the trap handler saved them) and the trap frame's slot 64 for ra.
 # --------------------------------------------------------------------------------------------
 balloon_poll:
@@ -746,7 +781,7 @@ balloon_poll:
     bnez    t0, bp_done                 # list alone and try again next tick
     # Answer deflate-on-OOM requests of harts 1..n-1: each is waiting for a page.
     la      t0, params
-    lw      a4, 28(t0)                  # a4 = number of harts
+    lw      a4, PARAM_VCPUS(t0)         # a4 = number of harts
     li      a3, 1                       # a3 = the hart looked at
 bp_serve:
     bgeu    a3, a4, bp_served
@@ -771,7 +806,7 @@ bp_serve_next:
     j       bp_serve
 bp_served:
     li      t3, BALLOON_BASE
-    lw      a2, 4(t3)                   # a2 = TARGET (MMIO exit)
+    lw      a2, BALLOON_TARGET(t3)      # a2 = TARGET (MMIO exit)
     li      t0, BALLOON_MAX
     bleu    a2, t0, bp_target_ok
     mv      a2, t0                      # the driver cannot hold more than BALLOON_MAX pages
@@ -783,17 +818,61 @@ bp_target_ok:
     j       bp_done
 
 bp_inflate:
-    sub     a4, a2, a3                  # a4 = pages still to give
-    li      t0, 256
-    bleu    a4, t0, bp_inflate_go
-    mv      a4, t0                      # one batch of at most 256 per tick
+    sub     a0, a2, a3                  # a0 = pages still to give
+    li      t0, BALLOON_BATCH_MAX
+    bleu    a0, t0, bp_inflate_go
+    mv      a0, t0                      # one batch of at most 256 per tick
 bp_inflate_go:
+    call    balloon_inflate
+    j       bp_done
+
+bp_deflate:
+    sub     a0, a3, a2                  # a0 = pages to take back
+    li      t0, BALLOON_BATCH_MAX
+    bleu    a0, t0, bp_deflate_go
+    mv      a0, t0
+bp_deflate_go:
+    call    balloon_deflate             # then on to bp_done
+
+bp_done:
+    lw      ra, 64(sp)
+    ret
+
+# --------------------------------------------------------------------------------------------
+# The two routines that move a batch of pages between the kernel's free list and the balloon.
+# Each one can be replaced by other source when the kernel is assembled (GuestKernel.Assemble in
+# C#): the lines from "BEGIN REPLACEABLE name" to "END REPLACEABLE name" give way to it. The
+# calling convention a replacement must keep:
+#   - it runs in hart 0's timer interrupt, with interrupts off, and only when hart 0 was not
+#     inside palloc: nothing else edits hart 0's free list or the balloon meanwhile;
+#   - it may change t0..t6 and a0..a5 (the trap handler saved them) and must leave every other
+#     register as it found it (s0..s11, sp, gp, tp); it returns with `ret`;
+#   - it may call palloc_nolock (a0 = 0 -> a0 = a page of hart 0, or 0 when there is none; uses
+#     t0..t2 and a0) and pfree (a0 = 0, a1 = the page; uses t0, t1). Both change ra: keep yours
+#     in a register they leave alone (t3..t6, a2..a5);
+#   - it may use balloon_count (a word: the pages the balloon holds), balloon_pages (their page
+#     numbers, BALLOON_MAX words), the device at BALLOON_BASE and the BALLOON_* names above.
+# --------------------------------------------------------------------------------------------
+
+# BEGIN REPLACEABLE balloon_inflate
+# balloon_inflate(a0 = pages wanted, 1..256) -> a0 = pages given.
+# Takes up to a0 pages from hart 0's free list, appends their page numbers to balloon_pages
+# after the balloon_count already there, and reports them to the host as one batch
+# (BATCH_ADDR, BATCH_COUNT, then COMMAND = inflate), after which the host takes their frames
+# away. Then balloon_count and the device's ACTUAL count them. Gives fewer when the free list
+# runs dry, and reports nothing when it gives none.
+balloon_inflate:
+    mv      t6, ra
+    mv      a4, a0                      # a4 = pages wanted
+    la      t5, balloon_count
+    lw      a3, 0(t5)                   # a3 = pages held now
+    li      t3, BALLOON_BASE
     li      a5, 0                       # a5 = pages taken for this batch
-bp_take:
-    beq     a5, a4, bp_inflate_report
+bi_take:
+    beq     a5, a4, bi_report
     li      a0, 0
     call    palloc_nolock               # a page from the kernel's own free list (hart 0's share)
-    beqz    a0, bp_inflate_report       # the guest has no free page left: give what we have
+    beqz    a0, bi_report               # the guest has no free page left: give what we have
     srli    a0, a0, 12                  # address -> page number
     add     t0, a3, a5                  # store at balloon_pages[count + taken]
     slli    t0, t0, 2
@@ -801,50 +880,60 @@ bp_take:
     add     t0, t0, t1
     sw      a0, 0(t0)
     addi    a5, a5, 1
-    j       bp_take
-bp_inflate_report:
-    beqz    a5, bp_done
+    j       bi_take
+bi_report:
+    beqz    a5, bi_done
     slli    t0, a3, 2                   # the batch is the new tail of balloon_pages
     la      t1, balloon_pages
     add     t0, t0, t1
-    sw      t0, 12(t3)                  # BATCH_ADDR
-    sw      a5, 16(t3)                  # BATCH_COUNT
-    li      t0, 1
-    sw      t0, 20(t3)                  # COMMAND = inflate: the host frees the frames now
+    sw      t0, BALLOON_BATCH_ADDR(t3)
+    sw      a5, BALLOON_BATCH_COUNT(t3)
+    li      t0, BALLOON_INFLATE
+    sw      t0, BALLOON_COMMAND(t3)     # the doorbell: the host frees the frames now
     add     a3, a3, a5
     sw      a3, 0(t5)                   # balloon_count += taken
-    sw      a3, 8(t3)                   # ACTUAL
-    j       bp_done
+    sw      a3, BALLOON_ACTUAL(t3)
+bi_done:
+    mv      a0, a5
+    mv      ra, t6
+    ret
+# END REPLACEABLE balloon_inflate
 
-bp_deflate:
-    sub     a4, a3, a2                  # a4 = pages to take back
-    li      t0, 256
-    bleu    a4, t0, bp_deflate_go
-    mv      a4, t0
-bp_deflate_go:
+# BEGIN REPLACEABLE balloon_deflate
+# balloon_deflate(a0 = pages to take back, 1..256, at most balloon_count).
+# Reports the last a0 page numbers of balloon_pages to the host as one batch (BATCH_ADDR,
+# BATCH_COUNT, then COMMAND = deflate), so that it gives their frames back, lowers
+# balloon_count and the device's ACTUAL, and only then puts the pages on hart 0's free list: a
+# page must not be used before the host has backed it again.
+balloon_deflate:
+    mv      t6, ra
+    mv      a4, a0                      # a4 = pages to take back
+    la      t5, balloon_count
+    lw      a3, 0(t5)
+    li      t3, BALLOON_BASE
     sub     a3, a3, a4                  # the batch is balloon_pages[count - a4 .. count)
     slli    t0, a3, 2
     la      t1, balloon_pages
     add     a5, t0, t1                  # a5 = &balloon_pages[new count]
-    sw      a5, 12(t3)                  # BATCH_ADDR
-    sw      a4, 16(t3)                  # BATCH_COUNT
-    li      t0, 2
-    sw      t0, 20(t3)                  # COMMAND = deflate: tell the host first, then use the pages
+    sw      a5, BALLOON_BATCH_ADDR(t3)
+    sw      a4, BALLOON_BATCH_COUNT(t3)
+    li      t0, BALLOON_DEFLATE
+    sw      t0, BALLOON_COMMAND(t3)     # tell the host first, then use the pages
     sw      a3, 0(t5)                   # balloon_count -= a4
-    sw      a3, 8(t3)                   # ACTUAL
-bp_free:
-    beqz    a4, bp_done
+    sw      a3, BALLOON_ACTUAL(t3)
+bd_free:
+    beqz    a4, bd_done
     lw      a1, 0(a5)
     slli    a1, a1, 12                  # page number -> address
     li      a0, 0
     call    pfree                       # back on the kernel's free list
     addi    a5, a5, 4
     addi    a4, a4, -1
-    j       bp_free
-
-bp_done:
-    lw      ra, 64(sp)
+    j       bd_free
+bd_done:
+    mv      ra, t6
     ret
+# END REPLACEABLE balloon_deflate
 
 # --------------------------------------------------------------------------------------------
 # balloon_take_one(a0 = hart id) -> a0 = page address, or 0 if the balloon is empty.
@@ -866,7 +955,7 @@ bp_done:
 # --------------------------------------------------------------------------------------------
 balloon_take_one:
     la      t0, params
-    lw      t0, 32(t0)
+    lw      t0, PARAM_BALLOON(t0)
     beqz    t0, bto_none                # no balloon driver in this guest
     bnez    a0, bto_ask_hart0
 bto_take:                               # hart 0 only (palloc on hart 0, or the driver answering a request)
@@ -879,12 +968,12 @@ bto_take:                               # hart 0 only (palloc on hart 0, or the 
     la      a0, balloon_pages
     add     t2, t2, a0                  # t2 = &balloon_pages[count]
     li      a1, BALLOON_BASE
-    sw      t2, 12(a1)                  # BATCH_ADDR
+    sw      t2, BALLOON_BATCH_ADDR(a1)
     li      a2, 1
-    sw      a2, 16(a1)                  # BATCH_COUNT = 1
-    li      a2, 2
-    sw      a2, 20(a1)                  # COMMAND = deflate
-    sw      t1, 8(a1)                   # ACTUAL
+    sw      a2, BALLOON_BATCH_COUNT(a1) # one page
+    li      a2, BALLOON_DEFLATE
+    sw      a2, BALLOON_COMMAND(a1)
+    sw      t1, BALLOON_ACTUAL(a1)
     lw      a0, 0(t2)
     slli    a0, a0, 12                  # page number -> address
     ret
@@ -918,17 +1007,19 @@ bto_none:
 # ============================================================================================
     .data
     .balign 4096                        # data on its own pages: stores never hit a page holding code
+    # The parameter block, filled in before boot by GuestParameters.WriteTo (C#), which finds
+    # each word by its label. The values here are what a kernel loaded without it sees.
     .globl params
-params:                                 # filled in by the hypervisor before boot
-    .word 0                             #  0: workload
-    .word 0                             #  4: arg0
-    .word 0                             #  8: arg1
-    .word 0                             # 12: arg2
-    .word 0                             # 16: arg3
-    .word 0                             # 20: RAM size in bytes
-    .word 0                             # 24: timer tick interval in mtime ticks (0 = no timer)
-    .word 1                             # 28: number of vCPUs
-    .word 0                             # 32: balloon driver on (1) or off (0)
+params:
+param_workload: .word 0                 # which workload runs (the WorkloadKind number)
+param_arg0:     .word 0                 # the workload's four arguments (see each workload)
+param_arg1:     .word 0
+param_arg2:     .word 0
+param_arg3:     .word 0
+param_ram_size: .word 0                 # RAM size in bytes
+param_tick:     .word 0                 # timer tick interval in mtime ticks (0 = no timer)
+param_vcpus:    .word 1                 # number of vCPUs (harts)
+param_balloon:  .word 0                 # balloon driver on (1) or off (0)
     .globl progress
 progress:   .zero 4 * MAX_HARTS         # operations done, per hart
     .globl ticks

@@ -62,20 +62,14 @@ public sealed class VirtualMachine : IReclaimableVm
             segment.Bytes.CopyTo(bytes, 0);
             if (!Memory.Space.TryWriteBytes(segment.Address, bytes)) return false;
         }
-        if (_image.TryGetSymbol("params", out uint p))
+        new GuestParameters
         {
-            var w = Config.Workload;
-            WriteGuestWord(p + GuestKernel.ParamWorkload, (uint)w.Kind);
-            WriteGuestWord(p + GuestKernel.ParamArg0, w.Arg0);
-            WriteGuestWord(p + GuestKernel.ParamArg1, w.Arg1);
-            WriteGuestWord(p + GuestKernel.ParamArg2, w.Arg2);
-            WriteGuestWord(p + GuestKernel.ParamArg3, w.Arg3);
-            WriteGuestWord(p + GuestKernel.ParamRamSize, (uint)Config.MemoryPages * PhysicalMemory.PageSize);
-            double ticksPerMs = (double)Host.Config.CyclesPerMillisecond / Host.Config.CyclesPerTimerTick;
-            WriteGuestWord(p + GuestKernel.ParamTickInterval, (uint)Math.Round(Config.TickMilliseconds * ticksPerMs));
-            WriteGuestWord(p + GuestKernel.ParamVcpuCount, (uint)Config.Vcpus);
-            WriteGuestWord(p + GuestKernel.ParamBalloonDriver, Config.BalloonDriver ? 1u : 0u);
-        }
+            Workload = Config.Workload,
+            RamBytes = (uint)Config.MemoryPages * PhysicalMemory.PageSize,
+            TimerTicks = GuestParameters.TimerInterval(Config.TickMilliseconds, Host.Config.CyclesPerMillisecond, Host.Config.CyclesPerTimerTick),
+            Vcpus = Config.Vcpus,
+            BalloonDriver = Config.BalloonDriver,
+        }.WriteTo(Memory.Space, _image);
         return true;
     }
 
@@ -184,8 +178,6 @@ public sealed class VirtualMachine : IReclaimableVm
         if ((uint)gpa.PageIndex >= (uint)Memory.Pages || (address & 3) != 0) return 0;
         return Memory.PeekWord(address);   // a peek: neither a fault nor a guest touch for the active-memory sampler
     }
-
-    private void WriteGuestWord(uint address, uint value) => Memory.Space.TryWrite(address, 4, value);
 
     // ------------------------------------------------------------------ exits inside a run
 

@@ -37,6 +37,7 @@ internal static class Elf32
     public const uint SectionWrite = 1;       // SHF_WRITE
     public const uint SectionAlloc = 2;       // SHF_ALLOC
     public const uint SectionExecute = 4;     // SHF_EXECINSTR
+    public const uint SectionTls = 0x400;     // SHF_TLS
 
     public const ushort SectionIndexUndefined = 0;     // SHN_UNDEF
     public const ushort SectionIndexAbsolute = 0xFFF1; // SHN_ABS

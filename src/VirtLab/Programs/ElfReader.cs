@@ -5,8 +5,13 @@ namespace VirtLab.Programs;
 
 /// <summary>Reads an ELF32 RISC-V executable into a <see cref="ProgramImage"/>, checking every field it relies on.</summary>
 /// <remarks>
-/// Only PT_LOAD program headers matter for loading. Section headers are optional: when present they
-/// name the segments and supply the symbol table. Any inconsistency raises <see cref="ProgramFormatException"/>.
+/// PT_LOAD program headers say what to load. A linker may make a segment start a page early so
+/// that it also maps the ELF header and program headers: <c>gcc -Wl,-Ttext=0x80000000</c> gives a
+/// first segment at 0x7ffff000, below RAM. So when the file has section headers, the image holds
+/// the allocated sections inside each PT_LOAD, one image segment per section, named after it, and
+/// leaves out the rest of the segment (headers, padding); QEMU and Spike run such files too. Without
+/// section headers each PT_LOAD is loaded whole. Section headers also supply the symbol table. Any
+/// inconsistency raises <see cref="ProgramFormatException"/>.
 /// </remarks>
 internal static class ElfReader
 {
@@ -52,7 +57,7 @@ internal static class ElfReader
 
         var sections = ReadSections(bytes, shoff, shentsize, shnum, shstrndx);
 
-        var segments = new List<ImageSegment>();
+        var loads = new List<Load>();
         for (int i = 0; i < phnum; i++)
         {
             int at = (int)phoff + i * Elf32.ProgramHeaderSize;
@@ -61,14 +66,49 @@ internal static class ElfReader
             if (filesz > memsz) throw Bad($"program header {i}: p_filesz 0x{filesz:x} is larger than p_memsz 0x{memsz:x}");
             if ((ulong)vaddr + memsz > 1UL << 32) throw Bad($"program header {i}: p_vaddr 0x{vaddr:x} + p_memsz 0x{memsz:x} passes the end of the 32-bit address space");
             CheckRange(bytes, offset, filesz, $"program header {i}: p_offset/p_filesz");
-            string name = sections.FirstOrDefault(s => (s.Flags & Elf32.SectionAlloc) != 0 && s.Address == vaddr && s.Name.Length > 0).Name
-                ?? $"segment{i}";
-            segments.Add(new ImageSegment(name, vaddr, bytes.AsSpan((int)offset, (int)filesz).ToArray(),
-                (flags & Elf32.FlagExecute) != 0, (flags & Elf32.FlagWrite) != 0) { MemorySize = memsz });
+            loads.Add(new Load(i, offset, vaddr, filesz, memsz, (flags & Elf32.FlagExecute) != 0, (flags & Elf32.FlagWrite) != 0));
         }
-        if (segments.Count == 0) throw Bad("no PT_LOAD program header: nothing to load");
+        if (loads.Count == 0) throw Bad("no PT_LOAD program header: nothing to load");
+
+        var loadable = sections.Where(s => (s.Flags & Elf32.SectionAlloc) != 0 && s.Size > 0
+            && !((s.Flags & Elf32.SectionTls) != 0 && s.Type == Elf32.SectionNoBits)).ToList();   // .tbss takes no room in memory
+        var segments = loadable.Count == 0
+            ? loads.Select(l => new ImageSegment($"segment{l.Index}", l.Address, bytes.AsSpan((int)l.Offset, (int)l.FileSize).ToArray(),
+                l.Executable, l.Writable) { MemorySize = l.MemorySize }).ToList()
+            : SectionsInSegments(bytes, loads, loadable);
+        if (segments.Count == 0) throw Bad("no allocated section lies inside a PT_LOAD segment: nothing to load");
 
         return new ProgramImage(segments, entry, ReadSymbols(bytes, sections));
+    }
+
+    /// <summary>A PT_LOAD program header.</summary>
+    private readonly record struct Load(int Index, uint Offset, uint Address, uint FileSize, uint MemorySize, bool Executable, bool Writable);
+
+    /// <summary>
+    /// One image segment per allocated section inside a PT_LOAD, with the bytes the segment's file
+    /// image has at the section's addresses (zeros past p_filesz, as for .bss).
+    /// </summary>
+    private static List<ImageSegment> SectionsInSegments(byte[] bytes, List<Load> loads, List<Section> sections)
+    {
+        var segments = new List<ImageSegment>();
+        foreach (var section in sections.OrderBy(s => s.Address))
+        {
+            ulong start = section.Address, end = start + section.Size;
+            var holders = loads.Where(l => start >= l.Address && end <= (ulong)l.Address + l.MemorySize).Take(1).ToList();
+            if (holders.Count == 0)
+            {
+                if (loads.Any(l => start < (ulong)l.Address + l.MemorySize && end > l.Address))
+                    throw Bad($"section {section.Name} (0x{start:x}..0x{end:x}) lies partly outside the PT_LOAD segments");
+                continue;   // in no segment: no loader puts it in memory
+            }
+            var load = holders[0];
+            ulong fileEnd = (ulong)load.Address + load.FileSize;
+            int fileBytes = section.Type == Elf32.SectionNoBits || start >= fileEnd ? 0 : (int)(Math.Min(end, fileEnd) - start);
+            int at = (int)(load.Offset + (start - load.Address));
+            segments.Add(new ImageSegment(section.Name.Length > 0 ? section.Name : $"segment{load.Index}", section.Address,
+                bytes.AsSpan(at, fileBytes).ToArray(), load.Executable, load.Writable) { MemorySize = section.Size });
+        }
+        return segments;
     }
 
     private static List<Section> ReadSections(byte[] bytes, uint shoff, ushort shentsize, ushort shnum, ushort shstrndx)
