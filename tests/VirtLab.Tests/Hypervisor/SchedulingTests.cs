@@ -199,7 +199,7 @@ public class SchedulingTests
     [Fact]
     public void Smt_aware_placement_spreads_two_vcpus_over_two_cores_and_packed_does_not()
     {
-        static double Throughput(SmtPlacement placement)
+        static double Throughput(ISmtPlacement placement)
         {
             var host = new Host(SmallHost(cores: 2, threadsPerCore: 2) with { Placement = placement, CyclesPerMillisecond = 100_000 });
             var vms = Enumerable.Range(0, 2).Select(i => host.CreateVm(new VmConfig { Name = $"v{i}", Workload = Workload.Alu() })).ToList();
