@@ -156,7 +156,7 @@ public sealed partial class Host
         foreach (var c in candidates) if (ReferenceEquals(c, chosen)) return c.Vm;
         string what = chosen is null ? "null" : chosen is ReclaimableVm own && _vmViews.Contains(own) ? $"'{own.Name}'" : $"'{chosen.Name}', a VM this host does not run";
         throw Violation(ReclamationPolicyName, nameof(IReclamationPolicy.ChooseVictim), Now,
-            $"returned {what}, which is not one of its {candidates.Count} candidates ({string.Join(", ", candidates.Select(c => c.Name))})");
+            $"returned {what}, which is not among its candidates ({string.Join(", ", candidates.Select(c => $"'{c.Name}'"))})");
     }
 
     private void ScanForSharing(List<ReclaimableVm> running)
