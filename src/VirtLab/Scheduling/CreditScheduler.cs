@@ -96,7 +96,7 @@ public sealed class CreditScheduler(CreditSchedulerOptions? options = null) : IV
     private static CreditPriority Priority(CreditVcpu v) =>
         v.Boost ? CreditPriority.Boost : v.Credit > 0 ? CreditPriority.Under : CreditPriority.Over;
 
-    /// <summary>The credit of <paramref name="e"/> now (positive: UNDER; at most one period's worth either way).</summary>
+    /// <summary>The credit of <paramref name="e"/> now (positive: UNDER), clamped to ±one period's worth at each accounting.</summary>
     public double CreditOf(ISchedulable e) => _vcpus[e].Credit;
 
     /// <summary>True while <paramref name="e"/>'s VM has used its cap for this period.</summary>
