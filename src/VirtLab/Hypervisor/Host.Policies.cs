@@ -92,9 +92,13 @@ public sealed partial class Host
         catch (Exception e) { throw Threw(_placementName, nameof(ISmtPlacement.MayRunBeside), now, e); }
     }
 
-    /// <summary>Asks the placement, thread by thread, whether what runs there should move to an idle thread, and moves it.</summary>
+    /// <summary>
+    /// Asks the placement, thread by thread, whether what runs there should move to an idle thread, and moves it.
+    /// Only when some usable thread is idle: otherwise the only possible answer is "stay".
+    /// </summary>
     private void MoveToIdleCores(ulong now)
     {
+        if (Array.TrueForAll(_threads, t => !t.Usable || t.Current is not null)) return;
         foreach (var from in _threads)
         {
             if (from.Current is not { } e) continue;

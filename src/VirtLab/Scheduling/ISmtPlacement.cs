@@ -12,8 +12,8 @@ namespace VirtLab.Scheduling;
 /// <b>When the host calls what.</b> <see cref="FillOrder"/> once, when the host is built. In every
 /// scheduling step, for each idle thread in that order whose sibling runs something,
 /// <see cref="MayRunBeside"/> for each candidate before the scheduler picks; then, on a host with
-/// two usable threads per core, <see cref="MoveTo"/> for each busy thread in index order, after the
-/// moves before it were carried out. A move is free and does not count as a dispatch.
+/// two usable threads per core and some thread idle, <see cref="MoveTo"/> for each busy thread in
+/// index order, after the moves before it were carried out. A move is free and does not count as a dispatch.
 /// </para>
 /// <para>
 /// <b>Rules.</b> <see cref="FillOrder"/> lists every thread index exactly once.

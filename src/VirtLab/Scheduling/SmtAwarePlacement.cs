@@ -28,8 +28,9 @@ public sealed class SmtAwarePlacement : ISmtPlacement
     public static HardwareThread? SpreadToIdleCore(HardwareThread busy, IReadOnlyList<HardwareThread> threads)
     {
         if (busy.SiblingIndex < 0 || busy.SiblingIndex > busy.Index || threads[busy.SiblingIndex].Current is null) return null;
-        foreach (var first in threads)
+        for (int i = 0; i < threads.Count; i++)
         {
+            var first = threads[i];
             if (first.SiblingIndex < first.Index) continue;   // look at each core once, at its first thread
             if (first.Current is null && threads[first.SiblingIndex].Current is null) return first;
         }
