@@ -17,6 +17,8 @@ public static class Program
         root.Add(NotebookCommands.CourseCommand());
         root.Add(NotebookCommands.NotebookCommand());
         root.Add(ExperimentCommands.Create());
+        root.Add(GradeCommand.Create());
+        root.Add(ExercisesCommands.Create());
         return root;
     }
 
