@@ -59,6 +59,8 @@ public static class GradeCommand
         var exercise = new Option<string?>("--exercise") { Description = "Grade only this exercise (e.g. 06-sizing).", HelpName = "ID" };
         var group = new Option<string?>("--group") { Description = "Grade only the tests of this group (CI runs one step per group).", HelpName = "NAME" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the report (or gradebook) to FILE instead of the console.", HelpName = "FILE" };
+        var junit = new Option<string?>("--junit") { Description = "Also write the grades as JUnit XML to FILE (for CI), from the same run.", HelpName = "FILE" };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the grades as Markdown to FILE (for a CI job summary), from the same run.", HelpName = "FILE" };
         var jobs = new Option<int>("--jobs", "-j")
         {
             Description = "Submissions graded at the same time in class mode.",
@@ -69,19 +71,19 @@ public static class GradeCommand
 
         var command = new Command("grade", "Grade a submission, or a class of them, against the exercises: the student's code runs in child processes with time and memory limits, and only the grader scores.")
         {
-            path, student, format, answers, exercises, exercise, group, output, jobs, quiet,
+            path, student, format, answers, exercises, exercise, group, output, junit, markdown, jobs, quiet,
         };
         VirtLabCli.SetHelpEpilog(command, HelpText);
         command.SetAction(parse => Execute(new Request(
             parse.GetValue(path)!, parse.GetValue(student), parse.GetValue(format)!, parse.GetValue(answers),
             parse.GetValue(exercises), parse.GetValue(exercise), parse.GetValue(group), parse.GetValue(output),
-            parse.GetValue(jobs), parse.GetValue(quiet)),
+            parse.GetValue(junit), parse.GetValue(markdown), parse.GetValue(jobs), parse.GetValue(quiet)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
     private sealed record Request(string Path, string? Student, string Format, bool Answers, string? Exercises, string? Exercise,
-        string? Group, string? Output, int Jobs, bool Quiet);
+        string? Group, string? Output, string? JUnit, string? Markdown, int Jobs, bool Quiet);
 
     private static int Execute(Request r, TextWriter stdout, TextWriter stderr)
     {
@@ -90,7 +92,7 @@ public static class GradeCommand
         if (!Directory.Exists(target))
             return Fail(stderr, $"{r.Path}: no such folder (give a submission folder or a class folder)");
         if (r.Jobs < 1) return Fail(stderr, $"--jobs: {r.Jobs} must be at least 1");
-        if (r.Answers && r.Format == "junit") return Fail(stderr, "--answers prints an answer key: use --format table, json, markdown or csv");
+        if (r.Answers && (r.Format == "junit" || r.JUnit is not null)) return Fail(stderr, "--answers prints an answer key: use --format table, json, markdown or csv");
 
         string? root = r.Exercises is not null ? Path.GetFullPath(r.Exercises)
             : ExerciseSet.Discover(Directory.GetCurrentDirectory()) ?? ExerciseSet.Discover(target);
@@ -113,6 +115,7 @@ public static class GradeCommand
         if (!isClass && r.Student is null)
             Progress($"no --student given: grading the variant of '{Variant.Anonymous}'");
 
+        var files = new List<(string File, string Text)>();
         string report;
         int code = FullMarks;
         if (r.Answers)
@@ -120,6 +123,7 @@ public static class GradeCommand
             var students = isClass ? Submission.Students(target).Select(Path.GetFileName).ToList() : [r.Student ?? Variant.Anonymous];
             var key = students.SelectMany(s => grader.AnswerKey(s!)).ToList();
             report = r.Format switch { "json" => JsonReport.Of(key), "csv" => CsvReport.Of(key), "markdown" => MarkdownReport.Of(key), _ => TextReport.Of(key) };
+            if (r.Markdown is not null) files.Add((r.Markdown, MarkdownReport.Of(key)));
         }
         else if (isClass)
         {
@@ -133,6 +137,8 @@ public static class GradeCommand
                 "json" => JsonReport.Of(result), "junit" => JUnitReport.Of(result), "markdown" => MarkdownReport.Of(result),
                 "csv" => CsvReport.Of(result), _ => TextReport.Of(result),
             };
+            if (r.JUnit is not null) files.Add((r.JUnit, JUnitReport.Of(result)));
+            if (r.Markdown is not null) files.Add((r.Markdown, MarkdownReport.Of(result)));
         }
         else
         {
@@ -145,13 +151,16 @@ public static class GradeCommand
                 "json" => JsonReport.Of(result), "junit" => JUnitReport.Of(result), "markdown" => MarkdownReport.Of(result),
                 "csv" => CsvReport.Of(result), _ => TextReport.Of(result),
             };
+            if (r.JUnit is not null) files.Add((r.JUnit, JUnitReport.Of(result)));
+            if (r.Markdown is not null) files.Add((r.Markdown, MarkdownReport.Of(result)));
         }
         if (r.Output is null) stdout.Write(report);
-        else
+        else files.Insert(0, (r.Output, report));
+        foreach (var (file, text) in files)
         {
-            try { File.WriteAllText(r.Output, report); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(stderr, $"{r.Output}: {e.Message}"); }
-            Progress($"wrote {r.Output}");
+            try { File.WriteAllText(file, text); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(stderr, $"{file}: {e.Message}"); }
+            Progress($"wrote {file}");
         }
         return code;
     }

@@ -8,7 +8,7 @@ namespace VirtLab.Grading.Worker;
 
 /// <summary>
 /// The grader's child process. It reads one <see cref="WorkerRequest"/> from standard input and
-/// either compiles a submission or asks the compiled submission each test's question, writing one
+/// either compiles submissions or asks one compiled submission each test's question, writing one
 /// <see cref="WorkerReply"/> line per result. It holds questions only: no expected value and no
 /// score ever exists in this process, so whatever the student's code does here (print, write files,
 /// reflect, exit) can change nothing but its own answers.
@@ -36,7 +36,7 @@ public static class Program
         switch (request.Kind)
         {
             case WorkerRequest.Compile:
-                Send(channel, StudentCompiler.Compile(request.Sources, request.AssemblyPath));
+                foreach (var job in request.Compilations) Send(channel, StudentCompiler.Compile(job));
                 break;
             case WorkerRequest.Ask:
                 Ask(request, channel);

@@ -23,8 +23,12 @@ internal static class StudentCompiler
         "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; " +
         "global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
 
-    public static WorkerReply Compile(IReadOnlyList<SourceFile> sources, string output)
+    /// <summary>The references, loaded once per worker: reading some 170 framework assemblies is much of a compile's cost.</summary>
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> SharedReferences = new(() => [.. References()]);
+
+    public static WorkerReply Compile(CompileJob job)
     {
+        var (sources, output) = (job.Sources, job.AssemblyPath);
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, path: s.Name, encoding: System.Text.Encoding.UTF8))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "ImplicitUsings.g.cs", encoding: System.Text.Encoding.UTF8))
@@ -32,15 +36,15 @@ internal static class StudentCompiler
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
             optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable,
             allowUnsafe: false, deterministic: true);
-        var compilation = CSharpCompilation.Create(AssemblyName, trees, References(), options);
+        var compilation = CSharpCompilation.Create(AssemblyName, trees, SharedReferences.Value, options);
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         var shown = errors.Take(MaxDiagnostics).Select(d => d.ToString()).ToList();
         if (errors.Count > MaxDiagnostics) shown.Add($"... and {errors.Count - MaxDiagnostics} more errors");
-        if (!result.Success) return new WorkerReply { Kind = WorkerReply.Compiled, Ok = false, Diagnostics = shown };
+        if (!result.Success) return new WorkerReply { Kind = WorkerReply.Compiled, Job = job.Id, Ok = false, Diagnostics = shown };
         File.WriteAllBytes(output, pe.ToArray());
-        return new WorkerReply { Kind = WorkerReply.Compiled, Ok = true };
+        return new WorkerReply { Kind = WorkerReply.Compiled, Job = job.Id, Ok = true };
     }
 
     /// <summary>Every managed assembly of the shared framework, plus VirtLab and VirtLab.Grading.</summary>

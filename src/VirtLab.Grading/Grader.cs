@@ -60,16 +60,25 @@ public sealed class Grader
     /// <summary>Grades the submission in <paramref name="directory"/> for <paramref name="student"/>'s variant.</summary>
     public SubmissionResult Grade(string directory, string student)
     {
+        var clock = Stopwatch.StartNew();
         directory = Path.GetFullPath(directory);
         string scratch = CreateScratch();
-        try { return GradeOne(directory, student, scratch); }
+        try
+        {
+            var work = Prepare(directory, student, scratch);
+            CompileAll(work);
+            return Finish(directory, student, work, clock);
+        }
         finally { DeleteScratch(scratch); }
     }
 
     /// <summary>
     /// Grades every sub-folder of <paramref name="classDirectory"/> as one student's submission (the
-    /// folder name is the student id), <see cref="GraderOptions.Parallelism"/> at a time.
-    /// <paramref name="graded"/> hears of each as it finishes. One broken submission does not stop the rest.
+    /// folder name is the student id). All submissions are compiled first, a few children each
+    /// compiling many (compiling runs no student code, and Roslyn's start-up is most of a compile's
+    /// cost); then each submission's tests run in children of its own, <see cref="GraderOptions.Parallelism"/>
+    /// submissions at a time. <paramref name="graded"/> hears of each submission as it finishes (from
+    /// any thread). One broken submission does not stop the rest.
     /// </summary>
     public ClassResult GradeClass(string classDirectory, Action<SubmissionResult>? graded = null)
     {
@@ -79,18 +88,18 @@ public sealed class Grader
         string scratch = CreateScratch();
         try
         {
+            var work = students.Select((folder, i) => Prepare(folder, Path.GetFileName(folder), Path.Combine(scratch, i.ToString("D3")))).ToList();
+            CompileAll([.. work.SelectMany(w => w)]);
             Parallel.For(0, students.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, i =>
             {
-                string folder = students[i];
-                string studentScratch = Path.Combine(scratch, i.ToString("D3"));
-                Directory.CreateDirectory(studentScratch);
-                results[i] = GradeOne(folder, Path.GetFileName(folder), studentScratch);
-                if (!_options.KeepScratch) TryDelete(studentScratch);
+                var submissionClock = Stopwatch.StartNew();
+                results[i] = Finish(students[i], Path.GetFileName(students[i]), work[i], submissionClock);
+                if (!_options.KeepScratch) TryDelete(Path.Combine(scratch, i.ToString("D3")));
                 graded?.Invoke(results[i]);
             });
         }
         finally { DeleteScratch(scratch); }
-        return new ClassResult(results, clock.Elapsed.TotalSeconds, _options.Parallelism);
+        return new ClassResult(results, Math.Round(clock.Elapsed.TotalSeconds, 3), _options.Parallelism);
     }
 
     /// <summary>The questions and expected answers of every test that can run here, for <paramref name="student"/>'s variant.</summary>
@@ -105,55 +114,129 @@ public sealed class Grader
                 var question = judge.CreateQuestion(test, Variant.Seed(exercise.Id, test, student));
                 string expected;
                 try { expected = judge.ExpectedAnswer(question); }
-                catch (Exception e) { expected = $"grader error: {e.GetType().Name}: {e.Message}"; }
+                catch (Exception e) when (e is not OutOfMemoryException) { expected = $"grader error: {e.GetType().Name}: {e.Message}"; }
                 key.Add(new AnswerKeyEntry(Variant.Normalize(student), exercise.Id, test.Name, test.Hidden, test.Points, judge.DescribeQuestion(question), expected));
             }
         }
         return key;
     }
 
-    private SubmissionResult GradeOne(string directory, string student, string scratch)
+    /// <summary>One exercise of one submission on its way through the grader.</summary>
+    private sealed class Work(Exercise exercise, string student, string scratch)
     {
-        var clock = Stopwatch.StartNew();
-        var results = new List<ExerciseResult>();
+        private static int _ids;
+        public string Id { get; } = Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public Exercise Exercise { get; } = exercise;
+        public string Student { get; } = student;
+        public string Scratch { get; } = scratch;
+        public string Assembly => Path.Combine(Scratch, "student.dll");
+        public List<SourceFile> Sources { get; } = [];
+        /// <summary>The result, once known without running a test (not submitted, does not compile).</summary>
+        public ExerciseResult? Settled { get; set; }
+    }
+
+    /// <summary>Reads the student's files of each exercise of the submission; settles those that are missing.</summary>
+    private List<Work> Prepare(string directory, string student, string scratch)
+    {
+        var work = new List<Work>();
         foreach (var exercise in Submission.ExercisesOf(directory, Selected))
         {
-            string exerciseScratch = Path.Combine(scratch, exercise.Id);
-            Directory.CreateDirectory(exerciseScratch);
+            var w = new Work(exercise, student, Path.Combine(scratch, exercise.Id));
+            work.Add(w);
+            Directory.CreateDirectory(w.Scratch);
+            string? folder = Submission.ExerciseFolder(directory, exercise);
+            if (folder is null)
+            {
+                w.Settled = Everything(exercise, student, TestStatus.NotSubmitted, $"the submission has no folder {exercise.Id} with {string.Join(", ", exercise.StudentFiles)}");
+                continue;
+            }
+            foreach (var file in exercise.StudentFiles)
+            {
+                var path = Path.Combine(folder, file);
+                string? problem = !File.Exists(path) ? $"{file} is missing from the submission"
+                    : new FileInfo(path).Length > Submission.MaxFileBytes ? $"{file} is larger than {Submission.MaxFileBytes >> 20} MiB"
+                    : null;
+                if (problem is null)
+                {
+                    try { w.Sources.Add(new SourceFile(file, File.ReadAllText(path))); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { problem = $"{file} cannot be read: {e.Message}"; }
+                }
+                if (problem is not null)
+                {
+                    w.Settled = Everything(exercise, student, TestStatus.NotSubmitted, problem);
+                    break;
+                }
+            }
+        }
+        return work;
+    }
+
+    /// <summary>
+    /// Compiles every unsettled piece of work, <see cref="GraderOptions.Parallelism"/> children at
+    /// most, each compiling its share in turn; a child that passes the compile limits is ended and
+    /// its remaining share goes to a fresh one.
+    /// </summary>
+    private void CompileAll(List<Work> work)
+    {
+        var pending = work.Where(w => w.Settled is null).ToList();
+        int children = Math.Min(_options.Parallelism, pending.Count);
+        var shares = Enumerable.Range(0, children).Select(c => pending.Where((_, i) => i % children == c).ToList()).ToList();
+        Parallel.ForEach(shares, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, share =>
+        {
+            var limits = ResourceLimits.Compile;
+            while (share.Count > 0)
+            {
+                var request = new WorkerRequest
+                {
+                    Kind = WorkerRequest.Compile,
+                    Compilations = [.. share.Select(w => new CompileJob(w.Id, w.Sources, w.Assembly))],
+                };
+                using var child = WorkerProcess.Start(request, limits.MemoryMiB, share[0].Scratch);
+                int done = 0;
+                foreach (var w in share)
+                {
+                    var wait = child.WaitFor(r => r.Kind == WorkerReply.Compiled && r.Job == w.Id, limits);
+                    done++;
+                    if (wait.Ending != ChildEnding.Replied)
+                    {
+                        w.Settled = Everything(w.Exercise, w.Student, TestStatus.CompileError, $"compiling stopped: {Describe(wait, limits, hidden: false)}");
+                        break;
+                    }
+                    var reply = wait.Reply!;
+                    if (!reply.Ok || !File.Exists(w.Assembly))
+                        w.Settled = Everything(w.Exercise, w.Student, TestStatus.CompileError, $"does not compile: {reply.Diagnostics.FirstOrDefault() ?? "no assembly was written"}")
+                            with { CompileErrors = reply.Diagnostics };
+                }
+                share.RemoveRange(0, done);
+            }
+        });
+    }
+
+    /// <summary>Runs the tests of every compiled exercise of one submission and collects the results.</summary>
+    private SubmissionResult Finish(string directory, string student, List<Work> work, Stopwatch clock)
+    {
+        var results = new List<ExerciseResult>();
+        foreach (var w in work)
+        {
             try
             {
-                results.Add(GradeExercise(exercise, Submission.ExerciseFolder(directory, exercise), student, exerciseScratch));
+                results.Add(w.Settled ?? RunTests(w));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Never the student's doing (their code runs elsewhere), but one broken grading must not stop a class.
-                results.Add(Everything(exercise, student, TestStatus.GraderError, $"the grader failed: {e.GetType().Name}: {e.Message}"));
+                results.Add(Everything(w.Exercise, student, TestStatus.GraderError, $"the grader failed: {e.GetType().Name}: {e.Message}"));
             }
         }
-        return new SubmissionResult(Variant.Normalize(student), directory, results, clock.Elapsed.TotalSeconds);
+        return new SubmissionResult(Variant.Normalize(student), directory, results, Math.Round(clock.Elapsed.TotalSeconds, 3));
     }
 
     private IEnumerable<ExerciseTest> TestsOf(Exercise exercise) =>
         exercise.Tests.Where(t => _options.Group is null || t.Group == _options.Group);
 
-    private ExerciseResult GradeExercise(Exercise exercise, string? folder, string student, string scratch)
+    private ExerciseResult RunTests(Work work)
     {
-        if (folder is null)
-            return Everything(exercise, student, TestStatus.NotSubmitted, $"the submission has no folder {exercise.Id} with {string.Join(", ", exercise.StudentFiles)}");
-        var sources = new List<SourceFile>();
-        foreach (var file in exercise.StudentFiles)
-        {
-            var path = Path.Combine(folder, file);
-            if (!File.Exists(path)) return Everything(exercise, student, TestStatus.NotSubmitted, $"{file} is missing from the submission");
-            if (new FileInfo(path).Length > Submission.MaxFileBytes) return Everything(exercise, student, TestStatus.CompileError, $"{file} is larger than {Submission.MaxFileBytes >> 20} MiB");
-            sources.Add(new SourceFile(file, File.ReadAllText(path)));
-        }
-
-        string assembly = Path.Combine(scratch, "student.dll");
-        var compiled = Compile(sources, assembly, scratch);
-        if (compiled.Error is { } compileError)
-            return Everything(exercise, student, TestStatus.CompileError, compileError) with { CompileErrors = compiled.Diagnostics };
-
+        var (exercise, student) = (work.Exercise, work.Student);
         var judge = JudgeOf(exercise);
         var tests = TestsOf(exercise).ToList();
         var results = new TestResult?[tests.Count];
@@ -163,7 +246,7 @@ public sealed class Grader
             if (!tests[i].Available) results[i] = NotRun(exercise, tests[i]);
             else pending.Add((i, judge.CreateQuestion(tests[i], Variant.Seed(exercise.Id, tests[i], student))));
         }
-        string runDirectory = Path.Combine(scratch, "run");
+        string runDirectory = Path.Combine(work.Scratch, "run");
         Directory.CreateDirectory(runDirectory);
         while (pending.Count > 0)
         {
@@ -173,11 +256,11 @@ public sealed class Grader
             var batch = pending.TakeWhile(p => tests[p.Index].Limits.MemoryMiB == memory).ToList();
             var request = new WorkerRequest
             {
-                Kind = WorkerRequest.Ask, Judge = judge.Name, AssemblyPath = assembly,
+                Kind = WorkerRequest.Ask, Judge = judge.Name, AssemblyPath = work.Assembly,
                 Tests = [.. batch.Select(p => new TestQuestion(tests[p.Index].Name, p.Question))],
             };
             using var child = WorkerProcess.Start(request, memory, runDirectory);
-            var ready = child.WaitFor(r => r.Kind == WorkerReply.Ready, tests[batch[0].Index].Limits);
+            var ready = child.WaitFor(r => r.Kind == WorkerReply.Ready, ResourceLimits.Startup);
             if (ready.Ending != ChildEnding.Replied)
             {
                 foreach (var (index, _) in pending)
@@ -202,21 +285,6 @@ public sealed class Grader
             pending.RemoveRange(0, answered.Count);
         }
         return new ExerciseResult(exercise.Id, exercise.Title, [.. results.Select(r => r!)], [], Variant.Normalize(student));
-    }
-
-    private sealed record Compilation(string? Error, IReadOnlyList<string> Diagnostics);
-
-    private static Compilation Compile(List<SourceFile> sources, string assembly, string scratch)
-    {
-        var limits = ResourceLimits.Compile;
-        using var child = WorkerProcess.Start(new WorkerRequest { Kind = WorkerRequest.Compile, Sources = sources, AssemblyPath = assembly }, limits.MemoryMiB, scratch);
-        var wait = child.WaitFor(r => r.Kind == WorkerReply.Compiled, limits);
-        if (wait.Ending != ChildEnding.Replied)
-            return new Compilation($"compiling stopped: {Describe(wait, limits, hidden: false)}", []);
-        var reply = wait.Reply!;
-        if (!reply.Ok || !File.Exists(assembly))
-            return new Compilation($"does not compile: {reply.Diagnostics.FirstOrDefault() ?? "no assembly was written"}", reply.Diagnostics);
-        return new Compilation(null, []);
     }
 
     private static TestResult Judge(Exercise exercise, ExerciseTest test, IExerciseJudge judge, JsonNode question, WorkerWait wait)
@@ -259,11 +327,16 @@ public sealed class Grader
         return Result(exercise, test, status, 0, Describe(wait, test.Limits, test.Hidden)) with { CpuSeconds = Math.Round(wait.CpuSeconds, 3), WallSeconds = Math.Round(wait.WallSeconds, 3) };
     }
 
+    /// <summary>Below this share of the clock on the CPU, a child that ran out of clock time was waiting, not computing.</summary>
+    private const double WaitingShare = 0.1;
+
     /// <summary>Why a child gave no reply, in a sentence about the student's code.</summary>
     private static string Describe(WorkerWait wait, ResourceLimits limits, bool hidden) => wait.Ending switch
     {
         ChildEnding.CpuLimit => Invariant($"the student's code ran past its {limits.CpuSeconds:0.##} s CPU limit"),
-        ChildEnding.WallLimit => Invariant($"the student's code was still running after {limits.WallSeconds:0.##} s on the clock while using little CPU (a sleep, a deadlock, a wait for input?)"),
+        ChildEnding.WallLimit => wait.CpuSeconds < WaitingShare * wait.WallSeconds
+            ? Invariant($"the student's code was still running after its {limits.WallSeconds:0.##} s limit on the clock, using almost no CPU (a sleep, a deadlock, a wait for input?)")
+            : Invariant($"the student's code was still running after its {limits.WallSeconds:0.##} s limit on the clock, having used {wait.CpuSeconds:0.#} s of CPU (a machine too busy for the limits?)"),
         ChildEnding.MemoryLimit => $"the student's code used more than its {limits.MemoryMiB} MiB memory limit",
         ChildEnding.OutOfMemory => $"the student's code ran out of memory: its limit is {limits.MemoryMiB} MiB",
         ChildEnding.StackOverflow => "the student's code overflowed the stack (endless recursion?)",

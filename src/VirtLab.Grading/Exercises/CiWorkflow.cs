@@ -36,7 +36,7 @@ public static class CiWorkflow
             steps.Append(indent).Append($"- name: \"{exercise} / {group} ({points.ToString("0.##", CultureInfo.InvariantCulture)} points)\"\n");
             steps.Append(indent).Append($"  id: {StepId(id)}\n");
             steps.Append(indent).Append("  continue-on-error: true\n");
-            steps.Append(indent).Append($"  run: ./ci/grade.sh --exercise {exercise} --group {group}\n");
+            steps.Append(indent).Append($"  run: bash ci/grade.sh --exercise {exercise} --group {group}\n");
         }
         lines[at] = steps.ToString().TrimEnd('\n');
         return string.Join("\n", lines);

@@ -66,7 +66,7 @@ public sealed class Exercise
         var fields = new ManifestFields(manifestPath, manifest);
         fields.OnlyKnown("", manifest, "id", "title", "judge", "studentFiles", "limits", "tests");
 
-        string id = fields.RequiredText(manifest, "id");
+        string id = fields.Name(manifest, "id");
         string folder = Path.GetFileName(directory);
         if (id != folder) throw new ExerciseFormatException(manifestPath, $"id '{id}' must equal the folder name '{folder}'");
         string title = fields.RequiredText(manifest, "title");
@@ -99,9 +99,9 @@ public sealed class Exercise
     {
         string where = $"tests[{index}]";
         fields.OnlyKnown(where, t, "name", "group", "points", "hidden", "variant", "parameters", "limits");
-        string name = fields.RequiredText(t, "name", where);
+        string name = fields.Name(t, "name", where);
         where = $"test '{name}'";
-        string group = fields.OptionalText(t, "group", where) ?? "tests";
+        string group = t.ContainsKey("group") ? fields.Name(t, "group", where) : "tests";
         double points = fields.RequiredNumber(t, "points", where);
         if (!(points >= 0)) throw new ExerciseFormatException(fields.File, $"{where}: points must not be negative");
         bool isHidden = t["hidden"] is JsonValue h && h.TryGetValue(out bool b) ? b
@@ -185,6 +185,15 @@ public sealed class Exercise
             foreach (var (key, _) in o)
                 if (!known.Contains(key))
                     throw new ExerciseFormatException(File, $"{Name(where, key)}: unknown field (known: {string.Join(", ", known)})");
+        }
+
+        /// <summary>An id, test or group name: it ends up in file names, command lines and CI step ids.</summary>
+        public string Name(JsonObject o, string field, string where = "")
+        {
+            string name = RequiredText(o, field, where);
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
+                throw new ExerciseFormatException(File, $"{Name(where, field)}: '{name}' may hold only letters, digits, '.', '_' and '-'");
+            return name;
         }
 
         public string RequiredText(JsonObject o, string field, string where = "") =>

@@ -5,12 +5,15 @@ namespace VirtLab.Grading.Exercises;
 /// exercise folder with its solution regions replaced by stubs (<see cref="SolutionRegions"/>) and its
 /// <c>hidden/</c> folder left out; the folder's <c>README.md</c>; the CI templates of <c>ci/</c>; and,
 /// made from the GitHub template, a ready workflow at <c>.github/workflows/virtlab-grade.yml</c> with
-/// one step per test group. The output is meant to be the root of the students' repository.
+/// one step per test group, and a <c>.gitignore</c> for what the CI script writes. The output is
+/// meant to be the root of the students' repository.
 /// </summary>
 public static class ExerciseRelease
 {
     /// <summary>The folder of CI templates inside the exercises folder.</summary>
     public const string CiFolder = "ci";
+    /// <summary>The template of the student repository's <c>.gitignore</c>, inside <see cref="CiFolder"/>.</summary>
+    public const string GitIgnoreTemplate = "gitignore";
     /// <summary>Where the rendered GitHub Actions workflow goes in the student repository.</summary>
     public const string WorkflowPath = ".github/workflows/virtlab-grade.yml";
 
@@ -64,6 +67,12 @@ public static class ExerciseRelease
                 File.WriteAllText(workflow, CiWorkflow.Render(File.ReadAllText(template), exercises));
                 written.Add(WorkflowPath);
             }
+            string ignore = Path.Combine(ci, GitIgnoreTemplate);
+            if (File.Exists(ignore))
+            {
+                File.Copy(ignore, Path.Combine(output, ".gitignore"), overwrite: true);
+                written.Add(".gitignore");
+            }
         }
         return new ReleaseSummary(output, written, regions, leftOut);
     }
@@ -95,6 +104,8 @@ public static class ExerciseRelease
                 text = SolutionRegions.Strip(text, relative);
             }
             File.WriteAllText(target, text);
+            // Keep the execute bit of scripts such as ci/grade.sh.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, File.GetUnixFileMode(file));
         }
         else File.Copy(file, target, overwrite: true);
         written.Add(relative);

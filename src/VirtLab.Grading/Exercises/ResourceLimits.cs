@@ -34,6 +34,12 @@ public sealed record ResourceLimits(double CpuSeconds, double WallSeconds, int M
     /// </summary>
     public static readonly ResourceLimits Compile = new(60, 120, 1024);
 
+    /// <summary>
+    /// The limits of a worker's start, before any student code runs (the runtime, loading the
+    /// compiled submission): generous, so that a busy machine never fails a student for it.
+    /// </summary>
+    public static readonly ResourceLimits Startup = new(30, 120, 512);
+
     /// <summary>The first invalid value as a problem text, or null.</summary>
     public string? Problem() =>
         !(CpuSeconds > 0) ? $"cpuSeconds {CpuSeconds} must be positive"

@@ -29,7 +29,7 @@ public static class CsvReport
             }
             cells.Add(Points.Format(s.Points));
             cells.Add(Points.Format(s.MaxPoints));
-            cells.Add(string.Join("; ", s.Tests.Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Exercise}/{t.Test}: {Points.Word(t.Status)}")));
+            cells.Add(string.Join("; ", s.AllTests().Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Exercise}/{t.Test}: {Points.Word(t.Status)}")));
             Row(sb, cells);
         }
         return sb.ToString();
@@ -39,7 +39,7 @@ public static class CsvReport
     {
         var sb = new StringBuilder();
         Row(sb, ["student", "exercise", "test", "group", "hidden", "points", "max_points", "status", "message"]);
-        foreach (var t in submission.Tests)
+        foreach (var t in submission.AllTests())
             Row(sb, [submission.Student, t.Exercise, t.Test, t.Group, t.Hidden ? "yes" : "no", t.Counted ? Points.Format(t.Points) : "", Points.Format(t.MaxPoints), Points.Word(t.Status), t.Message]);
         return sb.ToString();
     }

@@ -42,7 +42,7 @@ public static class TextReport
         var table = new TextTable([.. new[] { "student" }.Concat(exercises).Append("total").Append("not passed")]);
         foreach (var s in result.Submissions)
         {
-            var lost = s.Tests.Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Test} ({Points.Word(t.Status)})");
+            var lost = s.AllTests().Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Test} ({Points.Word(t.Status)})");
             table.Add([.. new[] { s.Student }
                 .Concat(exercises.Select(id => s.Exercises.FirstOrDefault(e => e.Exercise == id) is { } e ? Points.OutOf(e.Points, e.MaxPoints) : "-"))
                 .Append(Points.OutOf(s.Points, s.MaxPoints)).Append(string.Join(", ", lost))]);

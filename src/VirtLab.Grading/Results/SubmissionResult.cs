@@ -10,6 +10,7 @@ public sealed record SubmissionResult(string Student, string Directory, IReadOnl
     public double Points => Math.Round(Exercises.Sum(e => e.Points), 2);
     public double MaxPoints => Exercises.Sum(e => e.MaxPoints);
     /// <summary>Every test that ran earned all its points.</summary>
-    public bool FullMarks => Exercises.SelectMany(e => e.Tests).Where(t => t.Counted).All(t => t.Points >= t.MaxPoints);
-    public IEnumerable<TestResult> Tests => Exercises.SelectMany(e => e.Tests);
+    public bool FullMarks => AllTests().Where(t => t.Counted).All(t => t.Points >= t.MaxPoints);
+    /// <summary>Every test of every exercise.</summary>
+    public IEnumerable<TestResult> AllTests() => Exercises.SelectMany(e => e.Tests);
 }

@@ -20,6 +20,8 @@ internal sealed record WorkerReply
     public const string Answered = "answer";
 
     public required string Kind { get; init; }
+    /// <summary>Compile: the <see cref="CompileJob.Id"/> it is about.</summary>
+    public string Job { get; init; } = "";
     /// <summary>Compile: whether an assembly was written.</summary>
     public bool Ok { get; init; }
     /// <summary>Compile: the errors, as <c>File.cs(line,col): error CSnnnn: message</c>.</summary>
