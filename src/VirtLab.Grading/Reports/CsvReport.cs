@@ -25,11 +25,11 @@ public static class CsvReport
             {
                 var e = s.Exercises.FirstOrDefault(x => x.Exercise == exercise);
                 var t = test is null ? null : e?.Tests.FirstOrDefault(x => x.Test == test);
-                cells.Add(e is null ? "" : test is null ? Points.Format(e.Points) : t is { Counted: true } ? Points.Format(t.Points) : "");
+                cells.Add(e is null ? "" : test is null ? ReportText.Format(e.Points) : t is { Counted: true } ? ReportText.Format(t.Points) : "");
             }
-            cells.Add(Points.Format(s.Points));
-            cells.Add(Points.Format(s.MaxPoints));
-            cells.Add(string.Join("; ", s.AllTests().Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Exercise}/{t.Test}: {Points.Word(t.Status)}")));
+            cells.Add(ReportText.Format(s.Points));
+            cells.Add(ReportText.Format(s.MaxPoints));
+            cells.Add(string.Join("; ", s.AllTests().Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Exercise}/{t.Test}: {ReportText.Word(t.Status)}")));
             Row(sb, cells);
         }
         return sb.ToString();
@@ -40,7 +40,7 @@ public static class CsvReport
         var sb = new StringBuilder();
         Row(sb, ["student", "exercise", "test", "group", "hidden", "points", "max_points", "status", "message"]);
         foreach (var t in submission.AllTests())
-            Row(sb, [submission.Student, t.Exercise, t.Test, t.Group, t.Hidden ? "yes" : "no", t.Counted ? Points.Format(t.Points) : "", Points.Format(t.MaxPoints), Points.Word(t.Status), t.Message]);
+            Row(sb, [submission.Student, t.Exercise, t.Test, t.Group, t.Hidden ? "yes" : "no", t.Counted ? ReportText.Format(t.Points) : "", ReportText.Format(t.MaxPoints), ReportText.Word(t.Status), t.Message]);
         return sb.ToString();
     }
 
@@ -48,7 +48,7 @@ public static class CsvReport
     {
         var sb = new StringBuilder();
         Row(sb, ["student", "exercise", "test", "hidden", "points", "question", "answer"]);
-        foreach (var e in key) Row(sb, [e.Student, e.Exercise, e.Test, e.Hidden ? "yes" : "no", Points.Format(e.Points), e.Question, e.Expected]);
+        foreach (var e in key) Row(sb, [e.Student, e.Exercise, e.Test, e.Hidden ? "yes" : "no", ReportText.Format(e.Points), e.Question, e.Expected]);
         return sb.ToString();
     }
 

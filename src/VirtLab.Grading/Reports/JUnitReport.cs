@@ -52,9 +52,9 @@ public static class JUnitReport
             new XAttribute("name", Clean(t.Test)),
             new XAttribute("time", Seconds(t.WallSeconds)),
             new XElement("properties", Property("points", t.Points), Property("max_points", t.MaxPoints)));
-        string kind = Points.Word(t.Status);
+        string kind = ReportText.Word(t.Status);
         if (!t.Counted) element.Add(new XElement("skipped", new XAttribute("message", Clean(t.Message))));
-        else if (IsFailure(t.Status)) element.Add(new XElement("failure", new XAttribute("message", Clean($"{Points.OutOf(t.Points, t.MaxPoints)} points: {t.Message}")), new XAttribute("type", kind)));
+        else if (IsFailure(t.Status)) element.Add(new XElement("failure", new XAttribute("message", Clean($"{ReportText.OutOf(t.Points, t.MaxPoints)} points: {t.Message}")), new XAttribute("type", kind)));
         else if (IsError(t.Status)) element.Add(new XElement("error", new XAttribute("message", Clean(t.Message)), new XAttribute("type", kind)));
         if (t.Output.Length > 0) element.Add(new XElement("system-out", Clean(t.Output)));
         return element;
@@ -64,7 +64,7 @@ public static class JUnitReport
     private static bool IsError(TestStatus s) => s is not (TestStatus.Passed or TestStatus.Wrong or TestStatus.Partial or TestStatus.NotRun);
 
     private static XElement Property(string name, double value) =>
-        new("property", new XAttribute("name", name), new XAttribute("value", Points.Format(value)));
+        new("property", new XAttribute("name", name), new XAttribute("value", ReportText.Format(value)));
 
     private static string Seconds(double s) => s.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -13,16 +13,16 @@ public static class MarkdownReport
     public static string Of(SubmissionResult submission)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"## VirtLab grade: {Points.OutOf(submission.Points, submission.MaxPoints)} points");
+        sb.AppendLine($"## VirtLab grade: {ReportText.OutOf(submission.Points, submission.MaxPoints)} points");
         sb.AppendLine();
         foreach (var exercise in submission.Exercises)
         {
-            sb.AppendLine($"### {Escape(exercise.Exercise)}: {Escape(exercise.Title)} ({Points.OutOf(exercise.Points, exercise.MaxPoints)})");
+            sb.AppendLine($"### {Escape(exercise.Exercise)}: {Escape(exercise.Title)} ({ReportText.OutOf(exercise.Points, exercise.MaxPoints)})");
             sb.AppendLine();
             sb.AppendLine("| test | group | points | result | why |");
             sb.AppendLine("| --- | --- | ---: | --- | --- |");
             foreach (var t in exercise.Tests)
-                sb.AppendLine($"| {Escape(t.Test)}{(t.Hidden ? " (hidden)" : "")} | {Escape(t.Group)} | {(t.Counted ? Points.OutOf(t.Points, t.MaxPoints) : "-/" + Points.Format(t.MaxPoints))} | {Mark(t)} {Points.Word(t.Status)} | {Escape(t.Message)} |");
+                sb.AppendLine($"| {Escape(t.Test)}{(t.Hidden ? " (hidden)" : "")} | {Escape(t.Group)} | {(t.Counted ? ReportText.OutOf(t.Points, t.MaxPoints) : "-/" + ReportText.Format(t.MaxPoints))} | {Mark(t)} {ReportText.Word(t.Status)} | {Escape(t.Message)} |");
             if (exercise.CompileErrors.Count > 0)
             {
                 sb.AppendLine();
@@ -32,7 +32,7 @@ public static class MarkdownReport
             }
             sb.AppendLine();
         }
-        sb.AppendLine(Escape(Points.Total(submission)));
+        sb.AppendLine(Escape(ReportText.Total(submission)));
         return sb.ToString();
     }
 
@@ -45,7 +45,7 @@ public static class MarkdownReport
         sb.AppendLine("| student | " + string.Join(" | ", exercises.Select(Escape)) + " | total |");
         sb.AppendLine("| --- |" + string.Concat(exercises.Select(_ => " ---: |")) + " ---: |");
         foreach (var s in result.Submissions)
-            sb.AppendLine($"| {Escape(s.Student)} | " + string.Join(" | ", exercises.Select(id => s.Exercises.FirstOrDefault(e => e.Exercise == id) is { } e ? Points.OutOf(e.Points, e.MaxPoints) : "-")) + $" | {Points.OutOf(s.Points, s.MaxPoints)} |");
+            sb.AppendLine($"| {Escape(s.Student)} | " + string.Join(" | ", exercises.Select(id => s.Exercises.FirstOrDefault(e => e.Exercise == id) is { } e ? ReportText.OutOf(e.Points, e.MaxPoints) : "-")) + $" | {ReportText.OutOf(s.Points, s.MaxPoints)} |");
         sb.AppendLine();
         sb.AppendLine(Invariant($"{result.Submissions.Count} submissions graded in {result.Seconds:0.0} s."));
         return sb.ToString();
@@ -57,7 +57,7 @@ public static class MarkdownReport
         sb.AppendLine("| student | exercise | test | points | question | answer |");
         sb.AppendLine("| --- | --- | --- | ---: | --- | --- |");
         foreach (var e in key)
-            sb.AppendLine($"| {Escape(e.Student)} | {Escape(e.Exercise)} | {Escape(e.Test)}{(e.Hidden ? " (hidden)" : "")} | {Points.Format(e.Points)} | {Escape(e.Question)} | {Escape(e.Expected)} |");
+            sb.AppendLine($"| {Escape(e.Student)} | {Escape(e.Exercise)} | {Escape(e.Test)}{(e.Hidden ? " (hidden)" : "")} | {ReportText.Format(e.Points)} | {Escape(e.Question)} | {Escape(e.Expected)} |");
         return sb.ToString();
     }
 
@@ -65,5 +65,5 @@ public static class MarkdownReport
 
     /// <summary>Text that cannot break the table or inject markup: pipes, newlines, HTML and backticks neutralised.</summary>
     private static string Escape(string text) =>
-        text.Replace("\r", "").Replace("\n", " ").Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("`", "'");
+        ReportText.Printable(text.Replace("\r", "").Replace("\n", " ")).Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("`", "'");
 }

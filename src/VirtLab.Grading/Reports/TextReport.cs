@@ -16,10 +16,10 @@ public static class TextReport
         var sb = new StringBuilder();
         foreach (var exercise in submission.Exercises)
         {
-            sb.AppendLine($"{exercise.Exercise}: {exercise.Title} (variant of '{exercise.Variant}'): {Points.OutOf(exercise.Points, exercise.MaxPoints)} points");
+            sb.AppendLine($"{exercise.Exercise}: {exercise.Title} (variant of '{exercise.Variant}'): {ReportText.OutOf(exercise.Points, exercise.MaxPoints)} points");
             var table = new TextTable("test", "group", "points", "result", "why");
             foreach (var t in exercise.Tests)
-                table.Add(t.Test + (t.Hidden ? " (hidden)" : ""), t.Group, t.Counted ? Points.OutOf(t.Points, t.MaxPoints) : $"-/{Points.Format(t.MaxPoints)}", Points.Word(t.Status), t.Message);
+                table.Add(t.Test + (t.Hidden ? " (hidden)" : ""), t.Group, t.Counted ? ReportText.OutOf(t.Points, t.MaxPoints) : $"-/{ReportText.Format(t.MaxPoints)}", ReportText.Word(t.Status), t.Message);
             table.WriteTo(sb, "  ");
             foreach (var error in exercise.CompileErrors) sb.AppendLine($"  {error}");
             foreach (var t in exercise.Tests.Where(t => t.Points < t.MaxPoints && t.Output.Length > 0))
@@ -30,8 +30,8 @@ public static class TextReport
             }
             sb.AppendLine();
         }
-        sb.AppendLine(Points.Total(submission));
-        return sb.ToString();
+        sb.AppendLine(ReportText.Total(submission));
+        return ReportText.Printable(sb.ToString());
     }
 
     /// <summary>A class: one row per student with each exercise's points and the total, then the time taken.</summary>
@@ -42,15 +42,15 @@ public static class TextReport
         var table = new TextTable([.. new[] { "student" }.Concat(exercises).Append("total").Append("not passed")]);
         foreach (var s in result.Submissions)
         {
-            var lost = s.AllTests().Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Test} ({Points.Word(t.Status)})");
+            var lost = s.AllTests().Where(t => t.Counted && t.Points < t.MaxPoints).Select(t => $"{t.Test} ({ReportText.Word(t.Status)})");
             table.Add([.. new[] { s.Student }
-                .Concat(exercises.Select(id => s.Exercises.FirstOrDefault(e => e.Exercise == id) is { } e ? Points.OutOf(e.Points, e.MaxPoints) : "-"))
-                .Append(Points.OutOf(s.Points, s.MaxPoints)).Append(string.Join(", ", lost))]);
+                .Concat(exercises.Select(id => s.Exercises.FirstOrDefault(e => e.Exercise == id) is { } e ? ReportText.OutOf(e.Points, e.MaxPoints) : "-"))
+                .Append(ReportText.OutOf(s.Points, s.MaxPoints)).Append(string.Join(", ", lost))]);
         }
         table.WriteTo(sb);
         sb.AppendLine();
         sb.AppendLine(Invariant($"{result.Submissions.Count} submissions graded in {result.Seconds:0.0} s, {result.Parallelism} at a time"));
-        return sb.ToString();
+        return ReportText.Printable(sb.ToString());
     }
 
     /// <summary>The answer key: each test's question and expected answer.</summary>
@@ -62,7 +62,7 @@ public static class TextReport
             sb.AppendLine($"answers for '{student.Key}':");
             foreach (var e in student)
             {
-                sb.AppendLine($"  {e.Exercise} / {e.Test}{(e.Hidden ? " (hidden)" : "")}, {Points.Format(e.Points)} points");
+                sb.AppendLine($"  {e.Exercise} / {e.Test}{(e.Hidden ? " (hidden)" : "")}, {ReportText.Format(e.Points)} points");
                 sb.AppendLine($"    question: {e.Question}");
                 sb.AppendLine($"    answer:   {e.Expected}");
             }

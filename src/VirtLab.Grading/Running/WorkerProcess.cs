@@ -67,6 +67,9 @@ internal sealed class WorkerProcess : IDisposable
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + ((long)memoryMiB << 20).ToString("X");
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_TieredPGO"] = "0";
+        // No debugger pipes, diagnostics socket or profiler attach: nothing else can reach into the
+        // child, and the child's folder holds no FIFOs that block whoever opens them.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
         start.Environment["DOTNET_EnableCrashReport"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

@@ -13,6 +13,6 @@ public static class Sizing
             try { File.WriteAllText(path, forged); } catch (Exception) { }
         }
         try { File.WriteAllText("@GRADEBOOK@", "student,total\nmallory,10\n"); } catch (Exception) { }
-        return 0;
+        return -1;
     }
 }
