@@ -132,11 +132,7 @@ public static class GradeCommand
             var result = grader.GradeClass(target, s =>
                 Progress($"[{Interlocked.Increment(ref done),3}/{total}] {s.Student}: {s.Points:0.##}/{s.MaxPoints:0.##} points ({s.Seconds:0.0} s)"));
             Progress($"graded {total} submissions in {result.Seconds:0.0} s");
-            report = r.Format switch
-            {
-                "json" => JsonReport.Of(result), "junit" => JUnitReport.Of(result), "markdown" => MarkdownReport.Of(result),
-                "csv" => CsvReport.Of(result), _ => TextReport.Of(result),
-            };
+            report = Render(r.Format, result);
             if (r.JUnit is not null) files.Add((r.JUnit, JUnitReport.Of(result)));
             if (r.Markdown is not null) files.Add((r.Markdown, MarkdownReport.Of(result)));
         }
@@ -146,11 +142,7 @@ public static class GradeCommand
             if (result.Exercises.All(e => e.Tests.All(t => t.Status == TestStatus.NotSubmitted)))
                 return Fail(stderr, $"{r.Path} holds none of the exercises ({string.Join(", ", grader.Selected.Select(e => e.Id))})");
             code = result.FullMarks ? FullMarks : PointsLost;
-            report = r.Format switch
-            {
-                "json" => JsonReport.Of(result), "junit" => JUnitReport.Of(result), "markdown" => MarkdownReport.Of(result),
-                "csv" => CsvReport.Of(result), _ => TextReport.Of(result),
-            };
+            report = Render(r.Format, result);
             if (r.JUnit is not null) files.Add((r.JUnit, JUnitReport.Of(result)));
             if (r.Markdown is not null) files.Add((r.Markdown, MarkdownReport.Of(result)));
         }
@@ -164,6 +156,18 @@ public static class GradeCommand
         }
         return code;
     }
+
+    private static string Render(string format, SubmissionResult result) => format switch
+    {
+        "json" => JsonReport.Of(result), "junit" => JUnitReport.Of(result), "markdown" => MarkdownReport.Of(result),
+        "csv" => CsvReport.Of(result), _ => TextReport.Of(result),
+    };
+
+    private static string Render(string format, ClassResult result) => format switch
+    {
+        "json" => JsonReport.Of(result), "junit" => JUnitReport.Of(result), "markdown" => MarkdownReport.Of(result),
+        "csv" => CsvReport.Of(result), _ => TextReport.Of(result),
+    };
 
     private static bool IsInside(string path, string folder)
     {

@@ -27,7 +27,6 @@ namespace VirtLab.Grading;
 /// </summary>
 public sealed class Grader
 {
-    private readonly ExerciseSet _exercises;
     private readonly GraderOptions _options;
 
     /// <summary>
@@ -38,7 +37,6 @@ public sealed class Grader
     /// </summary>
     public Grader(ExerciseSet exercises, GraderOptions? options = null)
     {
-        _exercises = exercises;
         _options = options ?? new GraderOptions();
         if (_options.Parallelism < 1) throw new ArgumentOutOfRangeException(nameof(options), "parallelism must be at least 1");
         Selected = _options.Exercise is null ? exercises.Exercises
