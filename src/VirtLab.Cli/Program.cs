@@ -18,6 +18,8 @@ public static class Program
         root.Add(NotebookCommands.NotebookCommand());
         root.Add(ExperimentCommands.Create());
         root.Add(AnswersCommand.Create());
+        root.Add(GradeCommand.Create());
+        root.Add(ExercisesCommands.Create());
         return root;
     }
 
