@@ -17,6 +17,7 @@ public static class Program
         root.Add(NotebookCommands.CourseCommand());
         root.Add(NotebookCommands.NotebookCommand());
         root.Add(ExperimentCommands.Create());
+        root.Add(FleetCommand.Create());
         return root;
     }
 
