@@ -14,7 +14,7 @@ public readonly struct HostLoad
     internal HostLoad(int host, HostType type, double mips, double ramMib, int vmCount, ArraySegment<double> history,
         double longestMigrationSeconds, int interval, double intervalSeconds, double powerWatts)
     {
-        PowerWatts = powerWatts;
+        _powerWatts = powerWatts;
         Host = host;
         Type = type;
         Mips = mips;
@@ -70,8 +70,10 @@ public readonly struct HostLoad
     /// <summary>True when the host holds VMs and so is switched on.</summary>
     public bool IsOn => VmCount > 0;
 
+    private readonly double _powerWatts;   // NaN: not known yet, computed when asked
+
     /// <summary>Watts now: the power model at its utilization, or 0 when it is switched off.</summary>
-    public double PowerWatts { get; }
+    public double PowerWatts => !double.IsNaN(_powerWatts) ? _powerWatts : IsOn ? Type.Power.Watts(Utilization) : 0;
 
     /// <summary>
     /// Watts the host would draw with <paramref name="mips"/> more work. For a host that is off this
