@@ -36,7 +36,7 @@ public static class FleetCommand
         scenario.AcceptOnlyFromAmong(PlanetLabScenario.Name, "synthetic");
         var traces = new Option<string?>("--traces")
         {
-            Description = "PlanetLab folder (one file per VM, one percentage per line) or CSV file (vm,time,cpu_pct[,mem_mib]); the real traces are at github.com/beloglazov/planetlab-workload-traces",
+            Description = "PlanetLab folder (one file per VM, one percentage per line) or CSV file (vm,time,cpu_pct[,mem_mib]); the real traces are at github.com/manoelcampos/planetlab-workload-traces",
             HelpName = "PATH",
         };
         var policy = new Option<string>("--policy")
@@ -141,7 +141,7 @@ public static class FleetCommand
         }
         if (request.Traces is null)
             throw new ConfigurationException("traces",
-                "the planetlab scenario needs --traces PATH: a folder of PlanetLab files (github.com/beloglazov/planetlab-workload-traces) or a CSV; or use --scenario synthetic");
+                "the planetlab scenario needs --traces PATH: a folder of PlanetLab files (github.com/manoelcampos/planetlab-workload-traces) or a CSV; or use --scenario synthetic");
         var clock = Stopwatch.StartNew();
         var set = TraceReader.Read(request.Traces);
         progress?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[fleet] read {set} in {clock.Elapsed.TotalSeconds:0.00} s"));

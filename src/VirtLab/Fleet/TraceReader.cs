@@ -7,7 +7,7 @@ namespace VirtLab.Fleet;
 /// <list type="bullet">
 /// <item><b>PlanetLab</b> (the format CloudSim ships): a folder with one file per VM, one whole
 /// number per line, the VM's CPU use in percent over one 5-minute interval; a day is 288 lines.
-/// The public traces: github.com/beloglazov/planetlab-workload-traces, or CloudSim's
+/// The public traces: github.com/manoelcampos/planetlab-workload-traces, or CloudSim's
 /// <c>modules/cloudsim-examples/src/main/resources/workload/planetlab</c>.</item>
 /// <item><b>CSV</b>: <c>vm,time,cpu_pct[,mem_mib]</c>, one row per VM and interval, time in seconds
 /// from the start, equally spaced; an optional header line names the columns.</item>

@@ -185,6 +185,11 @@ public sealed class TraceReaderTests : IDisposable
         Assert.Equal(40, trace.CpuPercentile(0.8));
         Assert.Equal(100, trace.CpuPercentile(0.95));
         Assert.Equal(10, trace.CpuPercentile(0.2));
+        var vm = new FleetVm(new VmType("small", 1000, 1740), trace);
+        Assert.Equal(400, vm.MeanDemandMips, 9);
+        Assert.Equal(1000, vm.RightSizedMips(), 9);       // the busiest interval is in the top 5 %
+        Assert.Equal(400, vm.RightSizedMips(0.8), 9);
+        Assert.Equal(300, vm.DemandMips(2), 9);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trace("vm", [101]));
         Assert.Throws<ArgumentException>(() => new TraceSet("x", [new Trace("a", [1, 2]), new Trace("b", [1])]));
     }
