@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using VirtLab.Experiments;
 using VirtLab.Fleet;
 using VirtLab.Hypervisor;
@@ -175,15 +176,42 @@ public static class FleetCommand
         return table;
     }
 
+    /// <summary>
+    /// The runs as JSON: the data centre, when RAM was checked, and one object per row of
+    /// <paramref name="table"/> (per policy, or per policy and interval with <c>--series</c>),
+    /// keyed by column.
+    /// </summary>
     private static string Json(Table table, IReadOnlyList<FleetRun> runs)
     {
-        var result = new ExperimentResult("fleet");
-        result.Tables.Add(table);
         var dc = runs[0].DataCenter;
-        result.Notes.Add(dc.ToString());
-        result.Notes.Add($"memory checked: {(dc.MemoryCheck == MemoryCheck.Always ? "always" : "at the initial placement only")}");
-        result.Notes.Add("slav = slatah x pdm (fractions); esv = energy_kwh x slav");
-        return result.ToJson();
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("data_center", dc.ToString());
+            json.WriteString("memory_checked", dc.MemoryCheck == MemoryCheck.Always ? "always" : "initial-only");
+            json.WriteString("slav", "slatah x pdm, both as fractions; esv = energy_kwh x slav");
+            json.WriteStartArray(table.Name == "fleet" ? "runs" : "series");
+            foreach (var row in table.Rows)
+            {
+                json.WriteStartObject();
+                for (int i = 0; i < table.Columns.Count; i++)
+                {
+                    json.WritePropertyName(table.Columns[i]);
+                    switch (row[i])
+                    {
+                        case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
+                        case double: json.WriteNullValue(); break;
+                        case int n: json.WriteNumberValue(n); break;
+                        default: json.WriteStringValue(Convert.ToString(row[i], CultureInfo.InvariantCulture)); break;
+                    }
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>Reports on the calling thread, so progress lines come in order.</summary>

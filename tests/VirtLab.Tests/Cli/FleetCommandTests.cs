@@ -31,10 +31,11 @@ public sealed class FleetCommandTests : IDisposable
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.Equal(one.Output, CliHarness.Run(args).Output);
         using var json = JsonDocument.Parse(one.Output);
-        var row = json.RootElement.GetProperty("tables")[0].GetProperty("rows")[0];
+        var row = Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
         Assert.Equal("lr-mmt-1.2", row.GetProperty("policy").GetString());
         Assert.True(row.GetProperty("energy_kwh").GetDouble() > 0);
-        Assert.Contains(json.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString() == "memory checked: at the initial placement only");
+        Assert.True(row.GetProperty("migrations").GetInt32() > 0);
+        Assert.Equal("initial-only", json.RootElement.GetProperty("memory_checked").GetString());
         args[^3] = "5";
         Assert.NotEqual(one.Output, CliHarness.Run(args).Output);
     }
