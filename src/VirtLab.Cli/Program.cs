@@ -20,6 +20,7 @@ public static class Program
         root.Add(AnswersCommand.Create());
         root.Add(GradeCommand.Create());
         root.Add(ExercisesCommands.Create());
+        root.Add(FleetCommand.Create());
         return root;
     }
 
