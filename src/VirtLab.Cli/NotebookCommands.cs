@@ -72,6 +72,8 @@ public static class NotebookCommands
             Site = new SiteOptions { Plotly = PlotlyScript.FromAssembly(typeof(Plotly.NET.GenericChart).Assembly) },
         };
         var result = await Course.RunAsync(lessons, site, options, log, cancellationToken);
+        foreach (var unreadable in result.Unreadable)
+            error.WriteLine($"virtlab course: cannot read {unreadable.Message}");
         foreach (var lesson in result.Lessons.Where(l => !l.Succeeded))
             foreach (var failure in lesson.Failures)
                 error.WriteLine($"virtlab course: {lesson.Document.Name}, cell {failure.Index + 1}: {failure.Status} - {FirstError(failure.Cell)}");
@@ -95,7 +97,17 @@ public static class NotebookCommands
         bool allSucceeded = true;
         foreach (var path in paths.Select(Path.GetFullPath))
         {
-            var document = NotebookDocument.Load(path);
+            NotebookDocument document;
+            try
+            {
+                document = NotebookDocument.Load(path);
+            }
+            catch (NotebookFormatException unreadable)
+            {
+                error.WriteLine($"virtlab notebook run: cannot read {unreadable.Message}");
+                allSucceeded = false;
+                continue;
+            }
             if (ReferencesLibrary(document)) DeployLibrary(document.Directory, log);
             var result = await NotebookRunner.RunAsync(document, options, cancellationToken);
             var target = outputDirectory is not null
@@ -132,7 +144,7 @@ public static class NotebookCommands
     }
 
     private static bool ReferencesLibrary(NotebookDocument document) =>
-        document.Cells.Any(c => c.Source.Contains("\"" + NotebookLibrary.FolderName + "/VirtLab", StringComparison.Ordinal));
+        document.Cells.Any(c => NotebookLibrary.IsReferencedBy(c.Source));
 
     private static TimeSpan? Timeout(double? seconds) => seconds switch
     {

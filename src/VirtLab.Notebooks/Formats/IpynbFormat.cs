@@ -10,14 +10,69 @@ namespace VirtLab.Notebooks;
 /// </summary>
 internal static class IpynbFormat
 {
+    /// <summary>
+    /// Reads a notebook. Broken JSON or JSON of the wrong shape throws a
+    /// <see cref="NotebookFormatException"/> that names the line and column, or the cell and field, at fault.
+    /// </summary>
     public static NotebookDocument Parse(string json, string? path)
     {
-        var root = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException($"{path}: not a JSON object");
-        var metadata = (root["metadata"] as JsonObject)?.DeepClone().AsObject() ?? new JsonObject();
-        var defaultKernel = DefaultKernelName(metadata);
-        var cells = (root["cells"] as JsonArray ?? []).Select(node => ParseCell(node!.AsObject(), defaultKernel));
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(json);
+        }
+        catch (JsonException error)
+        {
+            throw new NotebookFormatException(path, "not valid JSON: " + WithoutPosition(error.Message),
+                error.LineNumber + 1, error.BytePositionInLine + 1, error);
+        }
+        if (parsed is not JsonObject root)
+            throw new NotebookFormatException(path, $"not a notebook: the file holds {Describe(parsed)}, not a JSON object with \"cells\"");
+        if (root["cells"] is not JsonArray cellNodes)
+            throw new NotebookFormatException(path, root.ContainsKey("worksheets")
+                ? "an nbformat 3 notebook; convert it with: jupyter nbconvert --to notebook --nbformat 4"
+                : $"not a notebook: \"cells\" is {Describe(root["cells"])}, not a list");
+
+        var metadata = root["metadata"] is JsonObject given ? given.DeepClone().AsObject() : new JsonObject();
+        string defaultKernel;
+        try
+        {
+            defaultKernel = DefaultKernelName(metadata);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new NotebookFormatException(path, $"metadata: {error.Message}", inner: error);
+        }
+        var cells = new List<NotebookCell>();
+        for (var i = 0; i < cellNodes.Count; i++)
+        {
+            var node = cellNodes[i];
+            try
+            {
+                if (node is not JsonObject cell) throw new InvalidOperationException($"expected a JSON object, found {Describe(node)}");
+                cells.Add(ParseCell(cell, defaultKernel));
+            }
+            catch (Exception error) when (error is InvalidOperationException or FormatException)
+            {
+                var place = error.Message.StartsWith("$.", StringComparison.Ordinal) ? $"cell {i + 1}, " : $"cell {i + 1} ($.cells[{i}]): ";
+                throw new NotebookFormatException(path, place + error.Message, inner: error);
+            }
+        }
         return new NotebookDocument(cells, metadata, path, NotebookFormat.Ipynb);
     }
+
+    /// <summary>System.Text.Json ends its messages with "Path: ... | LineNumber: ..."; the place is reported separately.</summary>
+    private static string WithoutPosition(string message) =>
+        message.Split(" Path: ")[0].Split(" LineNumber: ")[0].TrimEnd(' ', '|');
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "nothing (null)",
+        JsonArray => "a list",
+        JsonObject => "an object",
+        JsonValue value => $"a {value.GetValueKind().ToString().ToLowerInvariant()}",
+        _ => "something else",
+    };
 
     /// <summary>The notebook's default kernel: Polyglot's kernelInfo, else the kernelspec's language, else C#.</summary>
     public static string DefaultKernelName(JsonObject metadata)
