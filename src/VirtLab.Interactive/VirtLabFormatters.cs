@@ -49,6 +49,10 @@ public static class VirtLabFormatters
             Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToHtml()), html);
             Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToHtml()), html);
             Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), html);
+            // The figure as JSON too: JupyterLab and VS Code draw this MIME type themselves, with no
+            // script to trust and no network; HTML stays first for the course site and nbconvert.
+            Formatter.Register<GenericChart>((chart, writer) => writer.Write(GenericChart.toFigureJson(chart)), ChartHtml.PlotlyMimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), html, ChartHtml.PlotlyMimeType);
             Formatter.Register<ResultTable>((table, writer) => writer.Write(table.ToString()), PlainTextFormatter.MimeType);
             Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToString()), PlainTextFormatter.MimeType);
         }

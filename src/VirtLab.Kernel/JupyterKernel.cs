@@ -305,20 +305,16 @@ public sealed class JupyterKernel
         Reply(socket, request, "interrupt_reply", new JsonObject { ["status"] = "ok" });
     }
 
-    private async Task ShutdownAsync(JupyterMessage request, NetMQSocket socket)
+    /// <summary>
+    /// Replies and ends the kernel process, with or without <c>restart</c>: a front end restarts a
+    /// kernel by starting a new process once this one has gone (as it does for ipykernel).
+    /// </summary>
+    private Task ShutdownAsync(JupyterMessage request, NetMQSocket socket)
     {
-        var restart = request.Flag("restart", false);
-        if (restart)
-        {
-            await cells.RestartAsync();
-            Interlocked.Exchange(ref executionCount, 0);
-        }
-        Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
-        if (!restart)
-        {
-            stopping = true;
-            stopped.TrySetResult();
-        }
+        Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = request.Flag("restart", false) });
+        stopping = true;
+        stopped.TrySetResult();
+        return Task.CompletedTask;
     }
 
     private static JsonObject KernelInfo()

@@ -22,24 +22,24 @@ public enum KernelSpecScope
 /// VirtLab's kernel: a folder named <see cref="Name"/> holding <c>kernel.json</c>.
 /// <para>
 /// The naming convention for lessons: a lesson's <c>metadata.kernelspec</c> is
-/// <c>{"name": ".net-virtlab", "display_name": "C# (VirtLab)", "language": "C#"}</c>.
-/// VS Code and JupyterLab pick the installed spec whose name equals the notebook's, so the lessons
-/// open with VirtLab's kernel; nbclient finds it by that name. The name starts with <c>.net-</c>
-/// because that is how Polyglot Notebooks recognizes a .NET notebook, so where a user still has
-/// Polyglot the lessons keep opening there too. The language <c>C#</c> is what VS Code maps to its
-/// C# grammar and what a language match uses.
+/// <c>{"name": ".net-virtlab", "display_name": "C# (VirtLab)", "language": "C#"}</c>
+/// (<see cref="KernelNames.KernelSpecMetadata"/>). VS Code and JupyterLab pick the installed spec
+/// whose name equals the notebook's, so the lessons open with VirtLab's kernel, and nbclient finds
+/// it by that name. The name starts with <c>.net-</c> because that is how Polyglot Notebooks
+/// recognizes a .NET notebook, so where a user still has Polyglot the lessons keep opening there
+/// too. The language <c>C#</c> is what VS Code maps to its C# grammar and what a language match uses.
 /// </para>
 /// </summary>
 public static class KernelSpec
 {
     /// <summary>The kernelspec's name (its folder), also written in every lesson's metadata.</summary>
-    public const string Name = ".net-virtlab";
+    public const string Name = KernelNames.KernelSpecName;
 
     /// <summary>What the kernel picker shows.</summary>
-    public const string DisplayName = "C# (VirtLab)";
+    public const string DisplayName = KernelNames.KernelSpecDisplayName;
 
     /// <summary>The language, as VS Code and nbgrader compare it.</summary>
-    public const string Language = "C#";
+    public const string Language = KernelNames.KernelSpecLanguage;
 
     /// <summary>
     /// The <c>kernel.json</c> content: absolute paths in <c>argv</c> (a JupyterHub server does not

@@ -114,7 +114,10 @@ internal static class IpynbFormat
     {
         "stream" => new StreamOutput(json["name"]?.GetValue<string>() ?? StreamOutput.StandardOutput, MultilineText.Read(json["text"])),
         "display_data" or "execute_result" => new DisplayOutput(
-            (json["data"] as JsonObject ?? []).ToDictionary(pair => pair.Key, pair => ReadData(pair.Value))),
+            (json["data"] as JsonObject ?? []).ToDictionary(pair => pair.Key, pair => ReadData(pair.Value)))
+        {
+            IsResult = json["output_type"]?.GetValue<string>() == "execute_result",
+        },
         "error" => new ErrorOutput(
             json["ename"]?.GetValue<string>() ?? "Error",
             json["evalue"]?.GetValue<string>() ?? "",
@@ -146,10 +149,10 @@ internal static class IpynbFormat
         };
     }
 
-    // A .dib has no kernelspec; give the saved .ipynb the metadata VS Code would write.
+    // A .dib has no kernelspec; give the saved .ipynb the metadata of a lesson (see KernelNames.KernelSpecName).
     private static void AddPolyglotMetadata(JsonObject metadata)
     {
-        metadata["kernelspec"] ??= new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" };
+        metadata["kernelspec"] ??= KernelNames.KernelSpecMetadata();
         metadata["language_info"] ??= new JsonObject { ["name"] = "C#" };
         metadata["polyglot_notebook"] ??= new JsonObject
         {
@@ -195,7 +198,7 @@ internal static class IpynbFormat
         DisplayOutput display => new JsonObject
         {
             ["data"] = new JsonObject(display.Data.OrderBy(pair => pair.Key, StringComparer.Ordinal)
-                .Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)MultilineText.Write(pair.Value)))),
+                .Select(pair => KeyValuePair.Create(pair.Key, DataToJson(pair.Key, pair.Value)))),
             ["metadata"] = new JsonObject(),
             ["output_type"] = "display_data",
         },
@@ -208,6 +211,23 @@ internal static class IpynbFormat
         },
         _ => throw new ArgumentOutOfRangeException(nameof(output), output, "unknown output kind"),
     };
+
+    /// <summary>Text MIME types as lists of lines; JSON ones (a Plotly figure) as the JSON value itself, as nbformat wants.</summary>
+    private static JsonNode? DataToJson(string mimeType, string value)
+    {
+        if (DisplayOutput.IsJsonMimeType(mimeType))
+        {
+            try
+            {
+                return JsonNode.Parse(value);
+            }
+            catch (JsonException)
+            {
+                // stored as text below
+            }
+        }
+        return MultilineText.Write(value);
+    }
 
     private static string NewCellId() => Guid.NewGuid().ToString("N")[..8];
 }

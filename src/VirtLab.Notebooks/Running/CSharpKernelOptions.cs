@@ -46,6 +46,22 @@ public sealed record CSharpKernelOptions
     /// </summary>
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The program the child runs, with <see cref="CellHost.Verb"/>: VirtLab.Kernel.dll when it is
+    /// beside this library (it is, for the virtlab tool and the tests), else VirtLab.Notebooks.dll.
+    /// VirtLab.Kernel is preferred because its assembly list (deps.json) holds VirtLab.Interactive's
+    /// dependencies: a lesson's F# libraries (Plotly.NET, Giraffe) then bind to one FSharp.Core,
+    /// as they did when cells ran inside the virtlab process.
+    /// </summary>
+    public string CellHostAssembly { get; init; } = DefaultCellHost();
+
     /// <summary>The program driving the kernel.</summary>
     public KernelHost Host { get; init; } = KernelHost.Runner;
+
+    private static string DefaultCellHost()
+    {
+        var notebooks = typeof(CellHost).Assembly.Location;
+        var kernel = Path.Combine(Path.GetDirectoryName(notebooks)!, "VirtLab.Kernel.dll");
+        return File.Exists(kernel) && File.Exists(Path.ChangeExtension(kernel, ".runtimeconfig.json")) ? kernel : notebooks;
+    }
 }

@@ -16,14 +16,15 @@ namespace VirtLab.Notebooks;
 /// inspection is answered while a cell runs.
 /// </para>
 /// </summary>
-internal sealed class CellHost
+public sealed class CellHost
 {
-    /// <summary>The command-line verb that makes VirtLab.Notebooks.dll act as a cell host.</summary>
+    /// <summary>The command-line verb that makes a program act as a cell host (<c>PROGRAM cell-host PIPE</c>).</summary>
     public const string Verb = "cell-host";
 
     /// <summary>
     /// The <see cref="AppContext"/> key that tells code in cells which program hosts them
-    /// (<c>runner</c> or <c>jupyter</c>); VirtLab.Interactive reads it to decide how charts get plotly.js.
+    /// (<c>runner</c> or <c>jupyter</c>); VirtLab.Interactive's ChartHtml.NotebookHostKey reads it
+    /// to decide how charts get plotly.js (the two libraries do not reference each other).
     /// </summary>
     public const string HostKey = "VirtLab.NotebookHost";
 
@@ -47,8 +48,9 @@ internal sealed class CellHost
     }
 
     /// <summary>
-    /// The program's entry point: <c>dotnet VirtLab.Notebooks.dll cell-host PIPE</c>. Only
-    /// <see cref="CellProcess"/> starts it this way; it is not a tool for people.
+    /// The child's entry point: <c>dotnet VirtLab.Kernel.dll cell-host PIPE</c> (or
+    /// VirtLab.Notebooks.dll, see <see cref="CSharpKernelOptions.CellHostAssembly"/>). Only
+    /// <see cref="CSharpKernel"/> starts it this way; it is not a tool for people.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {

@@ -54,10 +54,10 @@ internal sealed class CellProcess : IAsyncDisposable
     /// </summary>
     public static async Task<CellProcess> StartAsync(CSharpKernelOptions options, CancellationToken cancellationToken)
     {
-        var hostAssembly = typeof(CellHost).Assembly.Location;
+        var hostAssembly = options.CellHostAssembly;
         var runtimeConfig = Path.ChangeExtension(hostAssembly, ".runtimeconfig.json");
         if (!File.Exists(runtimeConfig))
-            throw new InvalidOperationException($"cannot start the cell host: {runtimeConfig} is missing (VirtLab.Notebooks must be built as an executable)");
+            throw new InvalidOperationException($"cannot start the cell host: {runtimeConfig} is missing (the cell host must be built as an executable)");
 
         var pipeName = "virtlab-cells-" + Guid.NewGuid().ToString("N")[..12];
         var server = new NamedPipeServerStream(pipeName, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);

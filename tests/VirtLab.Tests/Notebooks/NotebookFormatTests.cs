@@ -64,7 +64,7 @@ public class NotebookFormatTests
         Assert.StartsWith("{\n \"cells\": [\n  {\n   \"cell_type\"", json.ReplaceLineEndings("\n")); // one-space indent, sorted keys
         Assert.Equal(4, root["nbformat"]!.GetValue<int>());
         Assert.Equal(5, root["nbformat_minor"]!.GetValue<int>());
-        Assert.Equal(".net-csharp", root["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
+        Assert.Equal(KernelNames.KernelSpecName, root["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
         var cell = root["cells"]![1]!.AsObject();
         Assert.Equal(["cell_type", "execution_count", "id", "metadata", "outputs", "source"], cell.Select(p => p.Key));
         Assert.Equal("c1", cell["id"]!.GetValue<string>());
