@@ -82,6 +82,7 @@ public sealed class JupyterKernel
         poller.RunAsync("jupyter sockets");
         Publish(Status("starting", null));
 
+        _ = WatchParentAsync();
         var shellLoop = Task.Run(() => ServeChannelAsync(shellRequests, shell));
         var controlLoop = Task.Run(() => ServeChannelAsync(controlRequests, control));
         await stopped.Task;
@@ -396,6 +397,38 @@ public sealed class JupyterKernel
     {
         var frames = message.Encode(signer);
         outbox.Enqueue(() => socket.SendMultipartBytes(frames));
+    }
+
+    /// <summary>
+    /// Ends the kernel when the front end that started it dies without a shutdown request (a
+    /// killed Jupyter server, a crashed test), instead of leaving it and its child running: on
+    /// Linux the kernel is then handed to another parent, which /proc shows.
+    /// </summary>
+    private async Task WatchParentAsync()
+    {
+        if (ParentProcessId() is not { } parent) return;
+        while (!stopping)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            if (ParentProcessId() == parent) continue;
+            log.WriteLine("virtlab kernel: the front end that started the kernel is gone; shutting down");
+            stopping = true;
+            stopped.TrySetResult();
+        }
+    }
+
+    private static int? ParentProcessId()
+    {
+        try
+        {
+            // /proc/self/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after the last ')'.
+            var stat = File.ReadAllText("/proc/self/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null; // not Linux: no watch
+        }
     }
 
     private void EchoHeartbeats()

@@ -16,8 +16,12 @@ internal sealed class CellProcess : IAsyncDisposable
     /// <summary>The environment variable that caps the child's managed heap (read by the .NET runtime).</summary>
     public const string HeapLimitVariable = "DOTNET_GCHeapHardLimit";
 
-    /// <summary>How long a new child may take to connect and compile its first, empty submission.</summary>
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a new child may take to connect and compile its first submissions: about 3 s of
+    /// CPU, which on a shared 2-core machine under heavy load has been seen to take over a minute.
+    /// It only bounds the wait for a child that is broken.
+    /// </summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>How much of the child's stderr is kept for explaining a crash.</summary>
     private const int KeptErrorText = 16 * 1024;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using VirtLab.Kernel;
 
 namespace VirtLab.Tests.Kernel;
@@ -45,31 +43,19 @@ public static class JupyterClients
     /// <summary>Runs <paramref name="program"/> with <paramref name="jupyterPath"/> as JUPYTER_PATH; fails the test on a non-zero exit.</summary>
     public static ProcessResult Run(string program, IEnumerable<string> arguments, string jupyterPath, string workingDirectory, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(program)
+        var argumentList = arguments.ToList();
+        var environment = new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
+            ["JUPYTER_PATH"] = jupyterPath,
+            ["PYTHONUNBUFFERED"] = "1",
+            // The kernel runs under the test host's dotnet; these belong to the test run, not to it.
+            ["MSBuildExtensionsPath"] = null,
+            ["MSBUILD_EXE_PATH"] = null,
+            ["MSBuildSDKsPath"] = null,
         };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["JUPYTER_PATH"] = jupyterPath;
-        start.Environment["PYTHONUNBUFFERED"] = "1";
-        // The kernel runs under the test host's dotnet; these belong to the test run, not to it.
-        foreach (var variable in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath" }) start.Environment.Remove(variable);
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var errors = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var exited = process.WaitForExit(timeout);
-        if (!exited) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        var result = new ProcessResult(exited ? process.ExitCode : -1, output.ToString(), errors.ToString(), !exited);
-        if (result.ExitCode != 0) throw new Xunit.Sdk.XunitException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed: {result}");
+        var result = ExternalTools.Run(program, argumentList, timeout, workingDirectory, environment: environment);
+        if (result.ExitCode != 0 || result.TimedOut)
+            throw new Xunit.Sdk.XunitException($"{Path.GetFileName(program)} {string.Join(' ', argumentList)} failed: {result}");
         return result;
     }
 }

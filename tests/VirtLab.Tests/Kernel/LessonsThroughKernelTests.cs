@@ -33,8 +33,18 @@ public sealed partial class LessonsThroughKernelTests(CourseFixture course)
     [GeneratedRegex(@"\d+\.\d+")]
     private static partial Regex DecimalNumber();
 
-    /// <summary>What a cell showed, apart from timings: stream text, each value's MIME types and plain text, errors.</summary>
-    private static List<string> Shown(IEnumerable<CellOutput> outputs) => outputs.Select(output => output switch
+    /// <summary>
+    /// What a cell showed, apart from timings (decimal numbers such as MIPS are masked): stream text
+    /// (consecutive pieces joined, as front ends show them), each value's MIME types and plain text, errors.
+    /// </summary>
+    private static List<string> Shown(IEnumerable<CellOutput> outputs) => outputs.Aggregate(new List<CellOutput>(), (merged, output) =>
+    {
+        if (output is StreamOutput next && merged.Count > 0 && merged[^1] is StreamOutput last && last.Name == next.Name)
+            merged[^1] = last with { Text = last.Text + next.Text };
+        else
+            merged.Add(output);
+        return merged;
+    }).Select(output => output switch
     {
         StreamOutput stream => $"{stream.Name}: {stream.Text}",
         DisplayOutput display => $"value [{string.Join(", ", display.Data.Keys.Order(StringComparer.Ordinal))}]: {DecimalNumber().Replace(display.PlainText ?? "", "#")}",
