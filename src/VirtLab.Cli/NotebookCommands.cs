@@ -31,7 +31,7 @@ public static class NotebookCommands
             output, notebooks, timeout,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunCourseAsync(parse.GetValue(notebooks), parse.GetValue(output), parse.GetValue(timeout), Console.Out, Console.Error, cancellationToken));
+            RunCourseAsync(parse.GetValue(notebooks), parse.GetValue(output), parse.GetValue(timeout), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
@@ -44,7 +44,7 @@ public static class NotebookCommands
         var timeout = new Option<double?>("--timeout") { Description = "Longest a single cell may run, in seconds (default 300)" };
         var run = new Command("run", "Run notebooks headlessly and save their outputs") { paths, output, stopOnError, timeout };
         run.SetAction((parse, cancellationToken) =>
-            RunNotebooksAsync(parse.GetValue(paths) ?? [], parse.GetValue(output), parse.GetValue(stopOnError), parse.GetValue(timeout), Console.Out, Console.Error, cancellationToken));
+            RunNotebooksAsync(parse.GetValue(paths) ?? [], parse.GetValue(output), parse.GetValue(stopOnError), parse.GetValue(timeout), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return new Command("notebook", "Work with VirtLab notebooks") { run };
     }
 

@@ -58,7 +58,7 @@ try:
                                "using VirtLab.Machine;\nusing VirtLab.Interactive;\nVirtLabFormatters.Register();")
   results["chart"] = execute('Charts.Bars("Instruction mix", "class", "count", new[] { "alu", "load" }, new[] { 3.0, 4.0 })')
   results["completion"] = kc.complete("new Machine().", 14, reply=True, timeout=120)["content"]
-  results["inspection"] = kc.inspect("var m = new Machine();", 14, reply=True, timeout=120)["content"]
+  results["inspection"] = kc.inspect("Machine m = null;", 3, reply=True, timeout=120)["content"]
   results["is_complete"] = {"open": is_complete("if (true) {"), "closed": is_complete("if (true) { }")}
 
   # Interrupt a cell that never ends: the kernel answers at once, the cell ends, the kernel lives.
@@ -88,11 +88,18 @@ try:
   pid = child_pid()
   for i in range(20):
       execute(f"var warm{i} = {i};")
+  collect = "GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();"
+  before_raw = rss_kib(pid)
+  execute(collect)
   before = rss_kib(pid)
   began = time.time()
   for i in range(200):
       execute(f"var value{i} = {i} * 2;\nConsole.WriteLine(value{i});")
-  results["many"] = {"count": 200, "seconds": time.time() - began, "rss_before_kib": before, "rss_after_kib": rss_kib(pid), "same_child": child_pid() == pid,
+  seconds = time.time() - began
+  after_raw = rss_kib(pid)
+  execute(collect)
+  results["many"] = {"count": 200, "seconds": seconds, "rss_before_kib": before, "rss_after_kib": rss_kib(pid),
+                     "rss_before_raw_kib": before_raw, "rss_after_raw_kib": after_raw, "same_child": child_pid() == pid,
                      "last": execute("value199")}
 
   # Restart: a new process, an empty state.
