@@ -16,6 +16,7 @@ public static class Program
         root.Add(AssembleCommand.Create());
         root.Add(NotebookCommands.CourseCommand());
         root.Add(NotebookCommands.NotebookCommand());
+        root.Add(KernelCommands.Create());
         root.Add(ExperimentCommands.Create());
         root.Add(AnswersCommand.Create());
         root.Add(GradeCommand.Create());
