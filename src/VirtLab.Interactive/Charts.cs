@@ -40,7 +40,7 @@ public enum SweepControl
 /// </code>
 /// </example>
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     /// <summary>Lines over time (or any x): one line per series.</summary>
     public static GenericChart TimeSeries(string title, string xTitle, string yTitle, params Series[] series)
