@@ -79,6 +79,9 @@ public static class VirtLabFormatters
         Formatter.Register<TracedExit>((exit, writer) => writer.Write(ExitViews.TracedExitText(exit)), text);
         Formatter.Register<ExitTrace>((trace, writer) => writer.Write(ExitViews.TraceHtml(trace)), html);
         Formatter.Register<ExitTrace>((trace, writer) => writer.Write(ExitViews.TraceText(trace)), text);
+        // A part of a trace (vm.Trace.Exits.Where(...), .Take(5), a list) shows as the same table.
+        Formatter.Register<IEnumerable<TracedExit>>((exits, writer) => writer.Write(ExitViews.TraceHtml(exits)), html);
+        Formatter.Register<IEnumerable<TracedExit>>((exits, writer) => writer.Write(string.Concat(exits.Select(e => e + "\n"))), text);
         Formatter.Register<MarkdownText>((markdown, writer) => writer.Write(markdown.Text), MarkdownText.MimeType);
         Formatter.Register<MarkdownText>((markdown, writer) => writer.Write(markdown.Text), text);
         // Markdown only (the runner adds plain text): front ends render it themselves, and an HTML

@@ -128,6 +128,10 @@ public sealed class HypervisorViewTests
         // A part of a trace, as a query gives it, is a table too.
         var csr = vm.Trace.Exits.Where(e => e.Exit.Reason == VmExitReason.CsrAccess).ToList();
         Assert.Equal(csr.Count, CountOf(ExitViews.TraceHtml(csr), "<tr><td class=\"num\">"));
+        Assert.Equal(csr.Count, CountOf(Html(vm.Trace.Exits.Where(e => e.Exit.Reason == VmExitReason.CsrAccess)), "<tr><td class=\"num\">"));
+        Assert.Equal(2, CountOf(Html(vm.Trace.Exits.Take(2)), "<tr><td class=\"num\">"));
+        Assert.Equal(vm.Trace.Exits.Count, CountOf(Html(vm.Trace.Exits), "<tr><td class=\"num\">"));
+        Assert.Equal(csr.Count, CountOf(Html(csr), "<tr><td class=\"num\">"));
 
         // A full trace says what it dropped; one never started says how to start it.
         var host = new Host(SmallHost());
