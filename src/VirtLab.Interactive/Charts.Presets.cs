@@ -130,8 +130,8 @@ public static partial class Charts
     /// <see cref="ConfigurationException"/>, which names the option.
     /// <example>
     /// <code>
-    /// Charts.Sweep(new CpuOvercommitOptions { Ratios = [1, 2, 4] }, o =&gt; o.PhysicalCpus, [1, 2, 4],
-    ///     CpuOvercommit.Run, result =&gt; Charts.Line(result.Tables[0], "ratio", "ready_pct_mean"))
+    /// Charts.Sweep(new CpuOvercommitOptions { Ratios = [1, 2, 4], DurationMilliseconds = 50 }, o =&gt; o.PhysicalCpus, [1, 2, 4],
+    ///     CpuOvercommit.Run, result =&gt; Charts.Line(result.Tables[0], "ratio", "ready_pct_mean", by: "vms"), Notebook.Progress("pcpus"))
     /// </code>
     /// </example>
     /// </summary>

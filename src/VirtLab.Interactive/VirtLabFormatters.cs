@@ -12,7 +12,8 @@ namespace VirtLab.Interactive;
 /// <summary>
 /// Registers VirtLab's HTML formatters with .NET Interactive's <see cref="Formatter"/>, so that a
 /// notebook cell ending in a hart, a machine, a program, a run result, a <see cref="Table"/>,
-/// an experiment's result or a Plotly chart shows a readable view instead of a property dump.
+/// an experiment's result, a host, a VM, an exit or an exit trace, or a Plotly chart shows a
+/// readable view instead of a property dump; <see cref="MarkdownText"/> shows as rendered Markdown.
 /// <para>
 /// Registration happens when this assembly is loaded (module initializer) and again on
 /// <see cref="Register"/>; calling it more than once is harmless. A kernel reset
