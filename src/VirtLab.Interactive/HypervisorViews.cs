@@ -292,7 +292,8 @@ public static class HypervisorViews
 
     /// <summary>Pages (or frames) of 4 KiB as KiB, MiB or GiB.</summary>
     private static string Size(int pages) =>
-        pages < 256 ? $"{Html.Count(pages * 4)} KiB" : pages < 256 * 1024 ? $"{Html.Number(pages / 256.0)} MiB" : $"{Html.Number(pages / (256.0 * 1024))} GiB";
+        pages < 256 ? $"{Html.Count(pages * 4)} KiB"
+        : (pages < 256 * 1024 ? pages / 256.0 : pages / (256.0 * 1024)).ToString("0.##", CultureInfo.InvariantCulture) + (pages < 256 * 1024 ? " MiB" : " GiB");
 
     private static double ElapsedCycles(Host host) => host.NowMilliseconds * host.Config.CyclesPerMillisecond;
 
