@@ -248,7 +248,7 @@ public static class ExitViews
         string.Join("; ", traced.CsrChanges.Select(c => c.ToString()).Concat(traced.RegisterChanges.Select(r => r.ToString())));
 
     /// <summary>Every virtual CSR by name, in <see cref="VirtualCsrValues"/>' order.</summary>
-    private static List<(string Name, uint Value)> CsrValues(VirtualCsrValues c) =>
+    internal static List<(string Name, uint Value)> CsrValues(VirtualCsrValues c) =>
     [
         (Name(Csr.MStatus), c.MStatus), (Name(Csr.Mie), c.Mie), (Name(Csr.Mip), c.Mip), (Name(Csr.MTvec), c.MTvec), (Name(Csr.MEpc), c.MEpc),
         (Name(Csr.MCause), c.MCause), (Name(Csr.MTval), c.MTval), (Name(Csr.MScratch), c.MScratch), (Name(Csr.MCounterEn), c.MCounterEn),

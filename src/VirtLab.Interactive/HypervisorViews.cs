@@ -22,11 +22,8 @@ namespace VirtLab.Interactive;
 /// </summary>
 public static class HypervisorViews
 {
-    /// <summary>The four parts of a vCPU's time, in the order views and charts stack them.</summary>
-    public static IReadOnlyList<string> TimeStates { get; } = ["run", "ready", "co-stop", "wait"];
-
-    /// <summary>The five states of a guest page, in the order views and charts stack them.</summary>
-    public static IReadOnlyList<string> PageStates { get; } = ["mapped", "shared", "ballooned", "swapped", "untouched"];
+    /// <summary>The four parts of a vCPU's time, in the order views and charts stack them (see <see cref="TimeOf"/>).</summary>
+    internal static IReadOnlyList<string> TimeStates { get; } = ["run", "ready", "co-stop", "wait"];
 
     /// <summary>Lines of a VM's console output a view shows (the last ones); <see cref="VirtualMachine.ConsoleOutput"/> has it all.</summary>
     public const int ConsoleLines = 12;
@@ -100,16 +97,14 @@ public static class HypervisorViews
         if (host.HostProcesses.Count > 0)
         {
             html.Append("<div class=\"caption\">host processes (Type 2: they compete with the vCPU threads)</div><table><thead><tr><th>process</th>");
-            foreach (var state in TimeStates.Where(s => s != "co-stop")) html.Append("<th>").Append(state).Append("</th>");
+            foreach (var state in TimeStates) html.Append("<th>").Append(state).Append("</th>");
             html.Append("</tr></thead><tbody>");
             foreach (var process in host.HostProcesses)
             {
-                var s = process.Sched;
-                ulong total = s.RunCycles + s.ReadyCycles + s.CoStopCycles + s.WaitCycles;
-                html.Append("<tr><td><code>").Append(Html.Encode(process.Name)).Append("</code></td>")
-                    .Append("<td class=\"num\">").Append(Html.Percent(s.RunCycles, total)).Append("</td>")
-                    .Append("<td class=\"num\">").Append(Html.Percent(s.ReadyCycles, total)).Append("</td>")
-                    .Append("<td class=\"num\">").Append(Html.Percent(s.WaitCycles, total)).Append("</td></tr>");
+                var time = TimeOf([process]);
+                html.Append("<tr><td><code>").Append(Html.Encode(process.Name)).Append("</code></td>");
+                foreach (var part in time.Parts) html.Append("<td class=\"num\">").Append(Html.Percent(part, time.Total)).Append("</td>");
+                html.Append("</tr>");
             }
             html.Append("</tbody></table>");
         }
@@ -157,10 +152,11 @@ public static class HypervisorViews
     // ---------------------------------------------------------------- VM
 
     /// <summary>
-    /// The HTML for <paramref name="vm"/>: a caption (vCPUs, memory, workload, state), its vCPUs
-    /// with run / ready / co-stop / wait in ms and %, its exits by reason (count, cycles, cycles per
-    /// exit), its pages by state (a bar and a table), its balloon and swap figures, and the last
-    /// lines of its console.
+    /// The HTML for <paramref name="vm"/>: a caption (vCPUs, memory, state), its vCPUs with run /
+    /// ready / co-stop / wait in ms and %, each vCPU's pc and virtual CSRs (the machine the guest
+    /// believes it has), its exits by reason (count, cycles, cycles per exit), its pages by state
+    /// (a bar and a table), its guest-physical memory map (RAM and device windows), its balloon and
+    /// swap figures, and the last lines of its console.
     /// </summary>
     public static string VmHtml(VirtualMachine vm)
     {
@@ -178,6 +174,18 @@ public static class HypervisorViews
             foreach (var part in time.Parts)
                 html.Append("<td class=\"num\">").Append(Milliseconds(part, vm.Host)).Append(" <span class=\"muted\">").Append(Html.Percent(part, time.Total)).Append("</span></td>");
             html.Append("<td class=\"num\">").Append(Html.Count(vcpu.Sched.Dispatches)).Append("</td></tr>");
+        }
+        html.Append("</tbody></table>");
+
+        // The machine each vCPU believes it has: its pc and its virtual machine-mode CSRs.
+        html.Append("<table class=\"csr-table mono\"><thead><tr><th>vCPU</th><th>pc</th>");
+        foreach (var (name, _) in ExitViews.CsrValues(default)) html.Append("<th>").Append(name).Append("</th>");
+        html.Append("</tr></thead><tbody>");
+        foreach (var vcpu in vm.Vcpus)
+        {
+            html.Append("<tr><td>").Append(Html.Encode(vcpu.Name)).Append("</td><td>").Append(Html.Hex(vcpu.Hart.Pc)).Append("</td>");
+            foreach (var (_, value) in ExitViews.CsrValues(VirtualCsrValues.Of(vcpu))) html.Append("<td>").Append(Html.Hex(value)).Append("</td>");
+            html.Append("</tr>");
         }
         html.Append("</tbody></table>");
 
@@ -203,6 +211,11 @@ public static class HypervisorViews
         html.Append("<th>total</th></tr></thead><tbody><tr>");
         foreach (var (_, count) in pages) html.Append("<td class=\"num\">").Append(Html.Count(count)).Append("</td>");
         html.Append("<td class=\"num\">").Append(Html.Count(vm.Memory.Pages)).Append("</td></tr></tbody></table>");
+
+        html.Append("<table class=\"memory-map\"><thead><tr><th>guest-physical</th><th>what</th></tr></thead><tbody>");
+        foreach (var (start, end, what) in MemoryMap(vm))
+            html.Append("<tr><td class=\"mono\">").Append(Html.Hex(start)).Append("&ndash;").Append(Html.Hex(end)).Append("</td><td>").Append(Html.Encode(what)).Append("</td></tr>");
+        html.Append("</tbody></table>");
 
         html.Append("<table class=\"memory\"><tbody>");
         foreach (var (name, value) in VmMemory(vm))
@@ -239,11 +252,20 @@ public static class HypervisorViews
     internal static List<(VmExitReason Reason, long Count, ulong Cycles)> ExitRows(ExitCounters exits) =>
         Enum.GetValues<VmExitReason>().Where(r => exits[r] > 0).Select(r => (r, exits[r], exits.CyclesOf(r))).ToList();
 
-    /// <summary>The VM's pages in each of <see cref="PageStates"/>, from its own accounting.</summary>
+    /// <summary>The VM's pages in each of the five states, in the order views and charts stack them, from its own accounting.</summary>
     internal static List<(string State, int Count)> PagesOf(VirtualMachine vm)
     {
         var m = vm.Memory;
         return [("mapped", m.MappedPages), ("shared", m.SharedPages), ("ballooned", m.BalloonedPages), ("swapped", m.SwappedPages), ("untouched", m.CountPages(PageState.Untouched))];
+    }
+
+    /// <summary>The guest-physical address map: the device windows (every access an MMIO exit) and RAM, by address.</summary>
+    private static IEnumerable<(uint Start, uint End, string What)> MemoryMap(VirtualMachine vm)
+    {
+        var space = vm.Memory.Space;
+        var map = space.Devices.Select(d => (d.Base, d.Base + d.Device.Size - 1, $"{d.Device.Name}: device registers (every access exits to the device model)")).ToList();
+        map.Add((space.RamBase, space.RamBase + space.RamSize - 1, $"RAM: {Html.Count(space.PageCount)} pages, each backed by a host frame only once touched"));
+        return map.OrderBy(m => m.Item1);
     }
 
     private static string VmCaption(VirtualMachine vm) =>
@@ -279,11 +301,11 @@ public static class HypervisorViews
 
     // ---------------------------------------------------------------- numbers
 
-    /// <summary>Run, ready, co-stop and wait cycles summed over <paramref name="vcpus"/>, and their total.</summary>
-    internal static (ulong[] Parts, ulong Total) TimeOf(IEnumerable<Vcpu> vcpus)
+    /// <summary>Run, ready, co-stop and wait cycles (<see cref="TimeStates"/>) summed over <paramref name="entities"/> (vCPUs, host processes), and their total.</summary>
+    internal static (ulong[] Parts, ulong Total) TimeOf(IEnumerable<ISchedulable> entities)
     {
         var parts = new ulong[4];
-        foreach (var v in vcpus)
+        foreach (var v in entities)
         {
             parts[0] += v.Sched.RunCycles; parts[1] += v.Sched.ReadyCycles; parts[2] += v.Sched.CoStopCycles; parts[3] += v.Sched.WaitCycles;
         }

@@ -192,9 +192,19 @@ public sealed class HypervisorViewTests
         Assert.Contains("<span class=\"s-mapped\" style=\"width:", html);
         Assert.Contains("target 40 pages, 0 in the balloon", html);
 
-        // A stopped VM says why.
+        // A stopped VM says why; each vCPU's pc and virtual CSRs as the guest left them; its memory map.
         var stopped = Traced();
-        Assert.Contains($"stopped: {stopped.StopReason}", Html(stopped));
+        var stoppedHtml = Html(stopped);
+        Assert.Contains($"stopped: {stopped.StopReason}", stoppedHtml);
+        var csrs = stoppedHtml[stoppedHtml.IndexOf("<table class=\"csr-table mono\">", StringComparison.Ordinal)..];
+        csrs = csrs[..csrs.IndexOf("</table>", StringComparison.Ordinal)];
+        Assert.Contains("<th>vCPU</th><th>pc</th><th>mstatus</th><th>mie</th>", csrs);
+        var c = stopped.Vcpus[0].Csrs;
+        Assert.Contains($"<tr><td>steps/vcpu0</td><td>0x{stopped.Vcpus[0].Hart.Pc:x8}</td><td>0x{c.MStatus:x8}</td><td>0x{c.Mie:x8}</td>", csrs);
+        Assert.Contains("<td>0x00001234</td>", csrs);   // mscratch, as the guest wrote it
+        Assert.Contains("<tr><td class=\"mono\">0x80000000&ndash;0x8003ffff</td><td>RAM: 64 pages", stoppedHtml);
+        Assert.Contains("<tr><td class=\"mono\">0x02000000&ndash;0x0200ffff</td><td>vclint: device registers", stoppedHtml);
+        Assert.Contains("vballoon: device registers", stoppedHtml);
 
         var text = Text(vm);
         Assert.StartsWith("VM smp · 2 vCPUs", text);
