@@ -94,6 +94,27 @@ public static partial class Charts
     }
 
     /// <summary>
+    /// The host's RAM over the run, frame by frame, as stacked areas that add up to all of it: the
+    /// frames the hypervisor (or host OS) keeps, the frames VMs hold as their own, the frames shared
+    /// between identical pages (page sharing), and the free frames. The reclamation policy acts as
+    /// free frames fall (see <see cref="Host.ReclamationState"/>).
+    /// </summary>
+    public static GenericChart HostMemory(RunOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        VirtLabFormatters.Register();
+        var samples = outcome.HostSamples;
+        int total = outcome.Host.Ram.FrameCount;
+        var x = samples.Select(s => s.TimeMilliseconds).ToList();
+        Series Layer(string name, Func<HostSample, int> frames) => new(name, x, samples.Select(s => (double)frames(s)).ToList());
+        string kept = outcome.Host.Config.Kind == HypervisorKind.Type1 ? "kept by the hypervisor" : "kept by the host OS";
+        // Every frame is free, reserved, a VM's own, or shared: what the other three leave is the shared frames.
+        return StackedArea($"Host memory ({total:N0} frames)", "time (ms)", "host frames",
+            Layer(kept, s => s.ReservedFrames), Layer("VMs' own", s => s.VmMappedPages),
+            Layer("shared", s => total - s.ReservedFrames - s.VmMappedPages - s.FreeFrames), Layer("free", s => s.FreeFrames));
+    }
+
+    /// <summary>
     /// Exits by reason as bars, one group per reason and one bar per VM: how many
     /// (<see cref="ExitMeasure.Count"/>) or the cycles charged for them (<see cref="ExitMeasure.Cycles"/>).
     /// Reasons no VM exited for are left out.

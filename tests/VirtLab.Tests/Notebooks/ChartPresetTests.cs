@@ -109,6 +109,29 @@ public sealed class ChartPresetTests
     }
 
     [Fact]
+    public void Host_memory_stacks_reserved_own_shared_and_free_frames_up_to_the_ram()
+    {
+        var outcome = ExperimentRunner.Run(new ExperimentSpec
+        {
+            Host = new HostConfig { Cores = 2, RamPages = 2048, SharingScanPages = 64 },
+            Vms = [new VmConfig { Name = "a", Workload = Workload.Memory(100) }, new VmConfig { Name = "b", Workload = Workload.Memory(100) }],
+            DurationMilliseconds = 30,
+            SampleMilliseconds = 5,
+        });
+        var chart = Charts.HostMemory(outcome);
+        var figure = Figure(chart);
+        var traces = Traces(chart);
+        Assert.Equal(["kept by the hypervisor", "VMs' own", "shared", "free"], traces.Select(t => (string?)t["name"]));
+        Assert.Equal("Host memory (2,048 frames)", Title(figure));
+        Assert.Equal("host frames", Title(figure, "yaxis"));
+        for (int i = 0; i < outcome.HostSamples.Count; i++) Assert.Equal(2048, traces.Sum(t => Numbers(t, "y")[i]));
+        Assert.Equal(outcome.HostSamples.Select(s => (double)s.FreeFrames), Numbers(traces[3], "y"));
+        // The shared layer is what page sharing really holds (the frames add up).
+        Assert.True(outcome.Host.Sharing.SharedFrames > 0, "identical zeroed pages in two VMs get shared");
+        Assert.Equal(outcome.Host.Sharing.SharedFrames, Numbers(traces[2], "y")[^1]);
+    }
+
+    [Fact]
     public void Exits_are_grouped_bars_by_reason_one_per_vm_in_counts_or_cycles()
     {
         var outcome = ExperimentRunner.Run(new ExperimentSpec
