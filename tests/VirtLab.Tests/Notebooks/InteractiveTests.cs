@@ -156,6 +156,25 @@ public sealed class InteractiveTests
     }
 
     [Fact]
+    public void Bars_from_a_table_grouped_by_a_column_draw_one_series_per_value_with_its_own_categories()
+    {
+        var table = new Table("throughput", "workload", "host", "relative")
+            .Add("cpu", "type1", 0.98).Add("cpu", "type2", 0.97)
+            .Add("mmio", "type1", 0.93).Add("mmio", "type2", 0.78)
+            .Add("io", "type1", 0.95);   // a group may lack a category
+        var chart = Charts.Bars(table, "workload", "relative", "Throughput relative to bare", by: "host");
+        var traces = Plotly.NET.GenericChart.getTraces(chart).ToList();
+        Assert.Equal(2, traces.Count);
+        var html = ChartHtml.Render(chart);
+        Assert.Contains("\"name\":\"type1\"", html);
+        Assert.Contains("\"name\":\"type2\"", html);
+        Assert.Contains("\"x\":[\"cpu\",\"mmio\",\"io\"]", html);
+        Assert.Contains("\"y\":[0.97,0.78]", html);
+        Assert.Contains("Throughput relative to bare", html);
+        Assert.Contains("\"text\":\"relative\"", html);   // the value column titles the y axis
+    }
+
+    [Fact]
     public void A_sweep_chart_has_one_slider_step_per_swept_value_and_precomputed_traces()
     {
         int[] values = [10, 20, 40, 80];
