@@ -175,6 +175,35 @@ public sealed class InteractiveTests
     }
 
     [Fact]
+    public void Chart_json_is_plotly_nets_figure_with_the_template_written_once_and_reused()
+    {
+        var bars = Charts.Bars("mix", "class", "count", ["alu", "load"], [3, 4]);
+        var sweep = Charts.Sweep("n", [1, 2], n => Charts.TimeSeries("t", "x", "y", new Series("a", [0, 1], [n, 2 * n])));
+        foreach (var chart in new[] { bars, sweep, Charts.Bars("again", "c", "v", ["a"], [1]) })
+        {
+            var ours = System.Text.Json.Nodes.JsonNode.Parse(ChartHtml.FigureJson(chart));
+            var plotlys = System.Text.Json.Nodes.JsonNode.Parse(Plotly.NET.GenericChart.toFigureJson(chart));
+            Assert.Equal(Canonical(plotlys), Canonical(ours));
+        }
+        // A chart with its own template gets that template, not the cached one.
+        var plain = Plotly.NET.GenericChart.setLayout(new Plotly.NET.Layout(), Charts.Bars("plain", "c", "v", ["a"], [1]));
+        var layout = Plotly.NET.GenericChart.getLayout(plain);
+        var own = new DynamicObj.DynamicObj();
+        own.SetProperty("layout", new DynamicObj.DynamicObj());
+        layout.SetProperty("template", own);
+        Assert.Contains("\"template\":{\"layout\":{}}", ChartHtml.FigureJson(plain));
+    }
+
+    /// <summary>JSON with every object's properties sorted by name, so that two documents compare equal whatever their property order.</summary>
+    private static string Canonical(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
+        System.Text.Json.Nodes.JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+
+    [Fact]
     public void A_sweep_chart_has_one_slider_step_per_swept_value_and_precomputed_traces()
     {
         int[] values = [10, 20, 40, 80];
