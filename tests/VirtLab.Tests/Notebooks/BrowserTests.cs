@@ -99,7 +99,8 @@ public sealed class BrowserTests(CourseFixture course)
             }
             Assert.True(moved > 0, $"{name}: no chart with a slider or drop-down (lessons.md asks for one per lesson)");
             // Last: a full-page screenshot resizes the viewport, and Plotly's charts redraw for it.
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(name), FullPage = true });
+            // A long lesson page takes a while to paint in full on a loaded machine; the default 30 s is not enough.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(name), FullPage = true, Timeout = 180_000 });
 
             if (name == "00-welcome")
             {
