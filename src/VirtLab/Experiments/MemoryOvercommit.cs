@@ -40,11 +40,11 @@ public static class MemoryOvercommit
     private const int HypervisorPages = 256;
 
     /// <summary>
-    /// Timer ticks between the boots of consecutive VMs. A guest touches its memory at about one
-    /// page per 3,700 cycles (a second-stage fault each), so the default 416 pages take ~16 simulated ms; 20
-    /// ticks of 1 ms let each VM finish before the next starts, as VMs booted one after another do.
+    /// The guests' timer tick (simulated ms). One tick per millisecond lets the balloon driver, which
+    /// polls its target once per tick, answer within a reclamation period, and makes a boot delay in
+    /// ticks the same number in milliseconds.
     /// </summary>
-    private const int BootStaggerTicks = 20;
+    private const double GuestTickMilliseconds = 1;
 
     /// <summary>
     /// Runs every ratio under every setting (and ratio 1.0, the baseline, even when it is not asked
@@ -75,12 +75,12 @@ public static class MemoryOvercommit
                     {
                         Cores = n, RamPages = available + HypervisorPages, HypervisorMemoryPages = HypervisorPages,
                         ReclamationPolicy = setting.Policy(), ReclamationThresholds = options.Thresholds, SwapOnDemand = setting.Swapping,
-                        Core = Scheduling.SmtCoreModel.OneInstructionPerCycle,
+                        SharingScanPages = options.ScanPages, Core = Scheduling.SmtCoreModel.OneInstructionPerCycle,
                     },
                     Vms = Enumerable.Range(0, n).Select(i => new VmConfig
                     {
-                        Name = $"vm{i}", MemoryPages = vmPages, TickMilliseconds = 1,
-                        Workload = Workload.WorkingSet((uint)options.WorkingSetPages, (uint)options.TouchPages, startDelayTicks: (uint)(BootStaggerTicks * i)),
+                        Name = $"vm{i}", MemoryPages = vmPages, TickMilliseconds = GuestTickMilliseconds,
+                        Workload = Workload.WorkingSet((uint)options.WorkingSetPages, (uint)options.TouchPages, startDelayTicks: (uint)(options.BootStaggerMilliseconds * i)),
                     }).ToList(),
                     DurationMilliseconds = duration, SampleMilliseconds = Math.Min(10, duration / 10), Seed = options.Seed,
                 };
@@ -95,10 +95,11 @@ public static class MemoryOvercommit
                 double stallPct = Measure.Percent(stallMs, n * duration);
                 long swapOuts = host.Vms.Sum(v => v.Memory.SwapOuts), swapIns = host.Vms.Sum(v => v.Memory.SwapIns);
                 long balloonFreed = host.Vms.Sum(v => v.Memory.BalloonFreedFrames);
+                int sharingSaved = host.Sharing.SavedFrames;
                 long periods = Math.Max(1, host.PeriodsInState.Sum());
-                string most = swapOuts == 0 && balloonFreed == 0 ? "none" : swapOuts > balloonFreed ? "swap" : "balloon";
+                string most = ReclaimedMost(sharingSaved, balloonFreed, swapOuts);
                 rows.Add(new MemoryOvercommitRow(setting, ratio, available, (long)ops, baseline > 0 ? ops / baseline : 0, host.Vms.Count(v => v.Crashed), swapOuts, swapIns,
-                    host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, stallMs, stallPct,
+                    host.Vms.Sum(v => v.Memory.BalloonedPages), balloonFreed, sharingSaved, stallMs, stallPct,
                     Measure.Percent(host.PeriodsInState[(int)ReclamationState.Hard] + host.PeriodsInState[(int)ReclamationState.Low], periods), most,
                     stallPct >= StallDominance));
                 runs.Add(new MemoryOvercommitRun(setting, ratio, run.VmSamples, run.HostSamples));
@@ -107,9 +108,18 @@ public static class MemoryOvercommit
         return new MemoryOvercommitResult(options, rows, runs,
         [
             Invariant($"{n} VMs of {vmPages} pages; ratio r gives the host round({n}*{vmPages}/r) pages for guests (plus {HypervisorPages} for the hypervisor). The VMs stay the same; the host shrinks."),
-            Invariant($"Each guest runs wset:pages={options.WorkingSetPages},touch={options.TouchPages}: it touches {options.TouchPages} pages once, frees them, then walks a working set of {options.WorkingSetPages} of them forever. VM i boots {BootStaggerTicks}*i ms late."),
+            Invariant($"Each guest runs wset:pages={options.WorkingSetPages},touch={options.TouchPages}: it touches {options.TouchPages} pages once, frees them, then walks a working set of {options.WorkingSetPages} of them forever. VM i boots {options.BootStaggerMilliseconds}*i ms late."),
             Invariant($"ops = guest progress after {warmup} ms (the boots) to {duration} ms; relative = ops / ops at ratio 1.0 with the same setting."),
-            "balloon_freed_frames = inflated pages that had a frame; each swap-out frees one frame too. reclaimed_most compares the two. stall = swap-in stalls (CostModel.SwapInCycles each); stall_pct is of all vCPU time; swap_stalls_dominate when it is 50 % or more.",
+            options.ScanPages > 0
+                ? Invariant($"Page sharing scans {options.ScanPages} guest pages per ms; sharing_saved_frames = guest pages on shared frames - those frames, at the end.")
+                : "No page sharing (scan-pages 0).",
+            "balloon_freed_frames = inflated pages that had a frame; each swap-out frees one frame too. reclaimed_most compares those and sharing_saved_frames. stall = swap-in stalls (CostModel.SwapInCycles each); stall_pct is of all vCPU time; swap_stalls_dominate when it is 50 % or more.",
         ]);
     }
+
+    /// <summary>Which mechanism freed the most frames: "none" if none freed any; a tie goes to the balloon (ESX's normal path), then to sharing.</summary>
+    private static string ReclaimedMost(long sharing, long balloon, long swap) =>
+        sharing == 0 && balloon == 0 && swap == 0 ? "none"
+        : swap > balloon && swap > sharing ? "swap"
+        : balloon >= sharing ? "balloon" : "sharing";
 }

@@ -6,7 +6,7 @@ namespace VirtLab.Experiments;
 /// <summary>The options of <see cref="MemoryOvercommit"/>.</summary>
 public sealed record MemoryOvercommitOptions : ExperimentOptions
 {
-    /// <summary>Overcommit ratios to sweep (configured VM memory over host RAM for guests; at most the number of VMs). Default: 1,1.25,1.5,1.75,2,2.5.</summary>
+    /// <summary>Overcommit ratios to sweep (×: configured VM memory over host RAM for guests; at most the number of VMs). Default: 1,1.25,1.5,1.75,2,2.5.</summary>
     public IReadOnlyList<double> Ratios { get; init; } = [1.0, 1.25, 1.5, 1.75, 2.0, 2.5];
 
     /// <summary>The reclamation settings compared: balloon+swap, swap, balloon or none. Default: balloon+swap,swap.</summary>
@@ -24,6 +24,17 @@ public sealed record MemoryOvercommitOptions : ExperimentOptions
 
     /// <summary>The memory each guest touches once at boot and then keeps on its free list (pages, at least the working set). Default: 416.</summary>
     public int TouchPages { get; init; } = 416;
+
+    /// <summary>
+    /// Delay between the boots of consecutive VMs (simulated ms, whole; 0 = all boot at once). VM i
+    /// boots i times this late, so each guest touches its memory before the next one starts, as VMs
+    /// booted one after another do. Default: 20.
+    /// </summary>
+    [OptionName("boot-stagger-ms")]
+    public int BootStaggerMilliseconds { get; init; } = 20;
+
+    /// <summary>Guest pages the page-sharing scan looks at per reclamation period of 1 ms (pages; 0 = no page sharing). Default: 0.</summary>
+    public int ScanPages { get; init; }
 
     /// <summary>Simulated time each host runs (ms). Default: 300.</summary>
     [OptionName("duration-ms")]
@@ -44,6 +55,8 @@ public sealed record MemoryOvercommitOptions : ExperimentOptions
         RequireBetween(nameof(VmPages), VmPages, 64, 1 << 16);
         RequireBetween(nameof(WorkingSetPages), WorkingSetPages, 1, VmPages - 32);
         RequireBetween(nameof(TouchPages), TouchPages, WorkingSetPages, VmPages - 32);
+        RequireBetween(nameof(BootStaggerMilliseconds), BootStaggerMilliseconds, 0, 10_000);
+        RequireBetween(nameof(ScanPages), ScanPages, 0);
         RequireAtLeast(nameof(DurationMilliseconds), DurationMilliseconds, 10);
         RequireAtLeast(nameof(WarmupMilliseconds), WarmupMilliseconds, 0);
         Require(WarmupMilliseconds < DurationMilliseconds, nameof(WarmupMilliseconds),

@@ -71,6 +71,24 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void Two_vcpu_vms_on_three_pcpus_are_co_stopped_when_busy_and_never_when_idle()
+    {
+        // Three pCPUs: a pair of sibling vCPUs cannot always run together, so one runs ahead.
+        var result = CpuOvercommit.Run(new() { DurationMilliseconds = 60, Ratios = [2.0 / 3, 2], PhysicalCpus = 3, VcpusPerVm = 2 });
+        var busy = result.Rows.Where(r => r.Group == CpuOvercommit.CpuBound).ToList();
+        Assert.Equal([2, 6], busy.Select(r => r.Vcpus));                      // one VM, then three, of two vCPUs each
+        Assert.Equal(0, busy[0].CoStopPercentMean);                           // one VM, three pCPUs: nothing to wait for
+        Assert.True(result.Headline.CoStopPercentAt(2) > 1, $"co-stop at 2:1 is {result.Headline.CoStopPercentAt(2):F2} %");
+        // Ready and co-stop are counted apart: together they are the time a busy vCPU did not run.
+        Assert.InRange(busy[1].ReadyPercentMean + busy[1].CoStopPercentMean, 40, 60);
+        // A halted vCPU adds no skew: mostly idle siblings are never held back.
+        Assert.All(result.Rows.Where(r => r.Group == CpuOvercommit.MostlyIdle), r => Assert.InRange(r.CoStopPercentMean, 0, 0.5));
+        Assert.Contains(result.Headlines, h => h.Name == "cpu-bound co-stop %");
+        var e = Assert.Throws<ConfigurationException>(() => CpuOvercommit.Run(new() { VcpusPerVm = 9 }));
+        Assert.Equal("vcpus-per-vm: 9 is not between 1 and 8", e.Message);
+    }
+
+    [Fact]
     public void Smt_experiment_gains_come_out_of_the_workloads_and_same_vm_siblings_pairs_only_a_vms_own_vcpus()
     {
         WorkloadPair alu = new(Workload.Alu(), Workload.Alu()), fits = new(Workload.Memory(12), Workload.Memory(12)), overflows = new(Workload.Memory(40), Workload.Memory(40));
