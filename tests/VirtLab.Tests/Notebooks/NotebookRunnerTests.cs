@@ -110,6 +110,37 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public async Task A_notebook_loaded_by_a_relative_path_resolves_its_references_against_its_own_folder()
+    {
+        // As `virtlab answers notebooks/01-*.ipynb` loads it: relative to the current directory,
+        // which the runner then changes to the notebook's folder.
+        using var folder = new TestNotebookFolder("relative-reference.ipynb", "helpers.csx", "data.txt");
+        Directory.CreateDirectory(folder.File("lib"));
+        EmitLibrary(folder.File("lib/Greeting.dll"), """
+            namespace Greeting;
+            public static class Greeter { public static string Hello(string name) => $"Hello, {name}"; }
+            """);
+        var directoryBefore = Environment.CurrentDirectory;
+        NotebookDocument notebook;
+        try
+        {
+            Environment.CurrentDirectory = Path.GetDirectoryName(folder.Path)!;
+            notebook = NotebookDocument.Load(Path.Combine(Path.GetFileName(folder.Path), "relative-reference.ipynb"));
+            Assert.Equal(folder.Path, notebook.Directory);
+
+            var result = await NotebookRunner.RunAsync(notebook, quick);
+
+            Assert.True(result.Succeeded, string.Join("\n", notebook.Cells.SelectMany(c => c.Outputs).OfType<ErrorOutput>().Select(e => e.Value)));
+            Assert.Equal(folder.Path, notebook.Directory);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = directoryBefore;
+        }
+        Assert.Equal("Hello, STUDENTS!", Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).PlainText);
+    }
+
+    [Fact]
     public async Task Runs_a_dib_notebook_and_ignores_magic_commands()
     {
         var notebook = NotebookDocument.Load(Path.Combine(TestNotebookFolder.Fixtures, "lesson.dib"));
