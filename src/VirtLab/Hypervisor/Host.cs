@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using VirtLab.Guest;
 using VirtLab.Machine;
 using VirtLab.Memory;
@@ -10,6 +11,12 @@ namespace VirtLab.Hypervisor;
 /// VMs, and a scheduler that puts vCPUs (and, on a Type 2 host, the host OS's own processes) on the
 /// hardware threads.
 /// <para>
+/// Its policies are replaceable (<see cref="HostConfig.Scheduler"/>, <see cref="HostConfig.Placement"/>,
+/// <see cref="HostConfig.ReclamationPolicy"/>, <see cref="HostConfig.SharingScan"/>): the host checks
+/// every decision a policy returns before it acts on it, and a policy that throws or returns
+/// nonsense stops the host with a <see cref="PolicyViolationException"/> (<see cref="PolicyFailure"/>).
+/// </para>
+/// <para>
 /// Simulation: time advances in steps of <see cref="HostConfig.StepMilliseconds"/>. In each step
 /// waiting entities whose interrupt is due wake up, the scheduler runs its periodic work, relaxed
 /// co-scheduling decides which vCPUs of SMP VMs must hold back, each hardware thread keeps or
@@ -18,18 +25,26 @@ namespace VirtLab.Hypervisor;
 /// simulated one after another, never in parallel, so a run is exactly repeatable.
 /// </para>
 /// </summary>
-public sealed class Host
+public sealed partial class Host
 {
     private readonly List<VirtualMachine> _vms = new();
+    private readonly List<ReclaimableVm> _vmViews = new();   // what memory policies see of each VM, index = VM id
     private readonly List<ISchedulable> _entities = new();
+    private readonly ReadOnlyCollection<ISchedulable> _entitiesView;
     private readonly List<HostProcess> _hostProcesses = new();
     private readonly HardwareThread[] _threads;
-    private readonly int[] _placementOrder;
+    private readonly ReadOnlyCollection<HardwareThread> _threadsView;
+    private readonly CheckedScheduler _scheduler;
+    private readonly int[] _fillOrder;
     private readonly ulong _stepCycles;
     private bool _started;
 
-    /// <summary>Builds a host; throws <see cref="ConfigurationException"/> naming the field if <paramref name="config"/> is invalid.</summary>
-    public Host(HostConfig config, IVcpuScheduler? scheduler = null)
+    /// <summary>
+    /// Builds a host; throws <see cref="ConfigurationException"/> naming the field if <paramref name="config"/>
+    /// is invalid (or its scheduler object already schedules another host), and <see cref="PolicyViolationException"/>
+    /// if its SMT placement gives an impossible fill order.
+    /// </summary>
+    public Host(HostConfig config)
     {
         config.Validate();
         Config = config;
@@ -40,8 +55,9 @@ public sealed class Host
         Sharing = new PageSharing(Frames);
         _swapRandom = new Random(config.Seed ^ 0x5A5A);
         ReservedPages = Frames.Reserve(config.Kind == HypervisorKind.Type2 ? config.HostOsMemoryPages : config.HypervisorMemoryPages);
-        string schedulerName = config.Scheduler ?? (config.Kind == HypervisorKind.Type2 ? "fair" : "credit");
-        Scheduler = scheduler ?? (schedulerName == "fair" ? new FairShareScheduler() : new CreditScheduler(config.Credit));
+        Scheduler = config.Scheduler ?? (config.Kind == HypervisorKind.Type2 ? new FairShareScheduler() : new CreditScheduler(config.Credit));
+        _scheduler = new CheckedScheduler(Scheduler, NameOf(Scheduler, p => p.Name), this);
+        _entitiesView = _entities.AsReadOnly();
         _stepCycles = Math.Max(1, (ulong)(config.StepMilliseconds * config.CyclesPerMillisecond));
 
         _threads = new HardwareThread[config.Cores * config.ThreadsPerCore];
@@ -52,11 +68,8 @@ public sealed class Host
                 int sibling = config.ThreadsPerCore == 2 ? c * 2 + (1 - t) : -1;
                 _threads[index] = new HardwareThread(index, c, sibling, usable: t == 0 || !config.OneThreadPerCore);
             }
-        // SMT-aware: first thread of every core, then the siblings. Packed: in index order. Same-VM siblings:
-        // core by core too, so a core's second thread is filled (from the first one's VM) before the next core is started.
-        _placementOrder = config.Placement == SmtPlacement.SmtAware
-            ? _threads.OrderBy(t => t.Index % config.ThreadsPerCore).ThenBy(t => t.Core).Select(t => t.Index).ToArray()
-            : _threads.Select(t => t.Index).ToArray();
+        _threadsView = Array.AsReadOnly(_threads);
+        _fillOrder = CheckedFillOrder();
 
         if (config.Kind == HypervisorKind.Type2)
         {
@@ -65,19 +78,31 @@ public sealed class Host
             {
                 var p = new HostProcess(spec, config.CyclesPerMillisecond, new Random(random.Next()));
                 _hostProcesses.Add(p);
-                _entities.Add(p);
+                Adopt(p);
             }
         }
+        BindScheduler();   // last: a host that failed to build leaves its scheduler free for another
+    }
+
+    // Every entity gets its index in Entities, which schedulers key their per-entity records by.
+    private void Adopt(ISchedulable e)
+    {
+        e.Sched.Index = _entities.Count;
+        _entities.Add(e);
     }
 
     public HostConfig Config { get; }
     public CostModel Costs { get; }
     public PhysicalMemory Ram { get; }
     public FrameAllocator Frames { get; }
+    /// <summary>The vCPU scheduler: <see cref="HostConfig.Scheduler"/>, or the default for the kind of host.</summary>
     public IVcpuScheduler Scheduler { get; }
     /// <summary>Where host swapping puts guest pages (null when <see cref="HostConfig.SwapPages"/> is 0).</summary>
     public HostSwapArea? SwapArea { get; }
     private readonly Random _swapRandom;
+
+    /// <summary>The host's seeded random source for swapping (reclamation policies and swap victims draw from it).</summary>
+    internal Random SwapRandom => _swapRandom;
 
     /// <summary>The host's content-based page sharing table (scanned when <see cref="HostConfig.SharingScanPages"/> &gt; 0).</summary>
     public PageSharing Sharing { get; }
@@ -99,16 +124,14 @@ public sealed class Host
     {
         if (now < _nextReclaim) return;
         _nextReclaim = now + Math.Max(1, (ulong)(Config.ReclamationPeriodMilliseconds * Config.CyclesPerMillisecond));
-        if (Config.SharingScanPages > 0)
-            Sharing.Scan(_vms.Where(v => !v.IsStopped).Select(v => v.Memory).ToList(), Config.SharingScanPages, _swapRandom);
+        if (Config.SharingScanPages > 0) ScanForSharing(RunningVmViews());
         if (Config.ReclamationPolicy is not { } policy) return;
         var t = Config.ReclamationThresholds;
         int available = GuestAvailablePages, free = Frames.FreeFrames;
         ReclamationState = t.Next(ReclamationState, (double)free / available);
         PeriodsInState[(int)ReclamationState]++;
         int highFrames = (int)Math.Ceiling(t.High * available);
-        var running = _vms.Where(v => !v.IsStopped).Cast<IReclaimableVm>().ToList();
-        policy.Reclaim(ReclamationState, ReclamationState == ReclamationState.High ? 0 : Math.Max(0, highFrames - free), Math.Max(0, free - highFrames), running, _swapRandom);
+        Reclaim(policy, ReclamationState == ReclamationState.High ? 0 : Math.Max(0, highFrames - free), Math.Max(0, free - highFrames), RunningVmViews());
         BlockInLowState();
     }
 
@@ -159,9 +182,11 @@ public sealed class Host
     /// <summary>Frames kept by the hypervisor (Type 1) or the host OS (Type 2).</summary>
     public int ReservedPages { get; }
     public IReadOnlyList<VirtualMachine> Vms => _vms;
-    public IReadOnlyList<HardwareThread> Threads => _threads;
+    /// <summary>The hardware threads, core by core (index = core × threads per core + thread).</summary>
+    public IReadOnlyList<HardwareThread> Threads => _threadsView;
     public IReadOnlyList<HostProcess> HostProcesses => _hostProcesses;
-    public IReadOnlyList<ISchedulable> Entities => _entities;
+    /// <summary>Everything the scheduler schedules: host processes first, then each VM's vCPUs as it is created. <see cref="SchedulingData.Index"/> is the position here.</summary>
+    public IReadOnlyList<ISchedulable> Entities => _entitiesView;
 
     /// <summary>Simulated time in cycles.</summary>
     public ulong Now { get; internal set; }
@@ -194,9 +219,17 @@ public sealed class Host
             throw new ConfigurationException($"{config.Name}.min-pages",
                 $"admission control: cannot guarantee {config.MinPages} pages; the host has {GuestAvailablePages} pages for VMs and " +
                 $"{guaranteed} are already guaranteed to other VMs, so only {GuestAvailablePages - guaranteed} can still be promised");
-        var vm = new VirtualMachine(this, _vms.Count, config, image);
+        VirtualMachine vm;
+        try { vm = new VirtualMachine(this, _vms.Count, config, image); }
+        catch
+        {
+            // The image was partly loaded: give its frames back, or they would be lost (and the next VM, with the same id, would own them).
+            for (int f = 0; f < Frames.TotalFrames; f++) if (Frames.OwnerOf(f) == _vms.Count) Frames.Release(f, _vms.Count);
+            throw;
+        }
         _vms.Add(vm);
-        _entities.AddRange(vm.Vcpus);
+        _vmViews.Add(new ReclaimableVm(vm));
+        foreach (var v in vm.Vcpus) Adopt(v);
         return vm;
     }
 
@@ -208,12 +241,12 @@ public sealed class Host
     internal bool OnHostOutOfFrames(GuestMemory faulting)
     {
         if (!Config.SwapOnDemand || SwapArea is not { HasRoom: true }) return false;
-        var victims = _vms.Where(v => !v.IsStopped && v.Memory != faulting && v.Memory.MappedPages > v.Config.MinPages).ToList();
+        var victims = _vmViews.Where(v => !v.Vm.IsStopped && v.Vm.Memory != faulting && v.MappedPages > v.MinPages).ToList();
         if (victims.Count == 0) return false;
         // The policy picks the VM (the default one: lowest shares per page); without one, a random VM.
         var vm = Config.ReclamationPolicy is { } policy
-            ? (VirtualMachine)policy.ChooseVictim(victims, _swapRandom)
-            : victims[_swapRandom.Next(victims.Count)];
+            ? ChooseVictim(policy, victims)
+            : victims[_swapRandom.Next(victims.Count)].Vm;
         return vm.Memory.SwapOutRandom(1, _swapRandom, vm.Config.MinPages) == 1;
     }
 
@@ -230,13 +263,14 @@ public sealed class Host
         while (_stepStart < end) Step();
     }
 
-    /// <summary>Runs one scheduling step.</summary>
+    /// <summary>Runs one scheduling step. Throws <see cref="PolicyFailure"/> again if a policy has stopped the host.</summary>
     public void Step()
     {
+        ThrowIfFailed();
         if (!_started)
         {
-            Scheduler.Initialize(Config.UsableThreads, Config.CyclesPerMillisecond, _entities);
-            foreach (var e in _entities) if (e.State == RunState.Runnable) Scheduler.OnWake(e, 0);
+            _scheduler.Initialize(Config.UsableThreads, Config.CyclesPerMillisecond, _entitiesView);
+            foreach (var e in _entities) if (e.State == RunState.Runnable) _scheduler.OnWake(e, 0);
             _started = true;
         }
         ulong now = _stepStart, dt = _stepCycles;
@@ -246,25 +280,25 @@ public sealed class Host
         foreach (var vm in _vms) if (vm.IsMemoryBlocked) vm.MemoryBlockedCycles += dt;
 
         foreach (var e in _entities)
-            if (e.State == RunState.Waiting && e.WakeIfDue(now)) Scheduler.OnWake(e, now);
-        Scheduler.Tick(now);
+            if (e.State == RunState.Waiting && e.WakeIfDue(now)) _scheduler.OnWake(e, now);
+        _scheduler.Tick(now);
         UpdateCoStop();
 
         // Keep or give up what each thread runs.
-        var waiting = Candidates();
+        var waiting = Candidates().AsReadOnly();
         foreach (var t in _threads)
         {
             if (t.Current is not { } cur) continue;
-            if (cur.State != RunState.Runnable || cur.Sched.CoStopped || IsMemoryBlocked(cur) || Scheduler.ShouldPreempt(t, cur, waiting, now))
+            if (cur.State != RunState.Runnable || cur.Sched.CoStopped || IsMemoryBlocked(cur) || _scheduler.ShouldPreempt(t, cur, waiting, now))
                 Deschedule(t, now);
         }
-        foreach (int i in _placementOrder)
+        foreach (int i in _fillOrder)
         {
             var t = _threads[i];
             if (!t.Usable || t.Current is not null) continue;
             Dispatch(t, now);
         }
-        if (Config.Placement != SmtPlacement.Packed && Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) SpreadAcrossCores();
+        if (Config.ThreadsPerCore == 2 && !Config.OneThreadPerCore) MoveToIdleCores(now);
 
         // Run.
         foreach (var t in _threads)
@@ -284,7 +318,7 @@ public sealed class Host
                 if (budget == 0) break;
                 double ipc = IpcFor(t, e);
                 ulong used = e.Run(time, budget, ipc);
-                Scheduler.Account(e, used, time);
+                _scheduler.Account(e, used, time);
                 e.Sched.RunThisStep += used;
                 t.BusyCycles += used;
                 budget -= used; time += used;
@@ -310,7 +344,7 @@ public sealed class Host
         {
             vm.CheckWatchdog();
             if (vm.CompletePendingReset())
-                foreach (var v in vm.Vcpus) Scheduler.OnWake(v, Now);
+                foreach (var v in vm.Vcpus) _scheduler.OnWake(v, Now);
         }
     }
 
@@ -325,10 +359,13 @@ public sealed class Host
     private ISchedulable? Dispatch(HardwareThread t, ulong now)
     {
         var candidates = Candidates();
-        if (Config.Placement == SmtPlacement.SameVmSiblings && t.SiblingIndex >= 0 && _threads[t.SiblingIndex].Current is { } partner)
-            candidates.RemoveAll(c => c.Group != partner.Group);   // only the sibling's own VM may share the core
-        var e = Scheduler.PickNext(t, candidates, now);
+        if (t.SiblingIndex >= 0 && _threads[t.SiblingIndex].Current is { } partner)
+            for (int i = candidates.Count - 1; i >= 0; i--)
+                if (!MayRunBeside(candidates[i], partner, now)) candidates.RemoveAt(i);
+        var e = _scheduler.PickNext(t, candidates.AsReadOnly(), now);
         if (e is null) return null;
+        if (!candidates.Contains(e))
+            throw Violation(_scheduler.Name, nameof(IVcpuScheduler.PickNext), now, $"returned {WhyNotCandidate(e, t)}");
         t.Current = e;
         e.Sched.Thread = t.Index;
         e.Sched.Dispatches++;
@@ -340,27 +377,7 @@ public sealed class Host
         if (t.Current is not { } e) return;
         t.Current = null;
         e.Sched.Thread = -1;
-        Scheduler.OnDeschedule(e, now);
-    }
-
-    /// <summary>SMT-aware balancing: if one core runs two entities while another core is idle, move one over.</summary>
-    private void SpreadAcrossCores()
-    {
-        for (int c = 0; c < Config.Cores; c++)
-        {
-            var a = _threads[2 * c]; var b = _threads[2 * c + 1];
-            if (a.Current is null || b.Current is null) continue;
-            for (int d = 0; d < Config.Cores; d++)
-            {
-                var x = _threads[2 * d]; var y = _threads[2 * d + 1];
-                if (x.Current is not null || y.Current is not null) continue;
-                var e = b.Current;
-                b.Current = null;
-                x.Current = e;
-                e.Sched.Thread = x.Index;
-                break;
-            }
-        }
+        _scheduler.OnDeschedule(e, now);
     }
 
     private double IpcFor(HardwareThread t, ISchedulable e)

@@ -57,13 +57,22 @@ public sealed record HostConfig
     public ulong CyclesPerTimerTick { get; init; } = 100;
     /// <summary>Length of one scheduling step; the resolution of wake-ups and accounting.</summary>
     public double StepMilliseconds { get; init; } = 0.05;
-    public SmtPlacement Placement { get; init; } = SmtPlacement.SmtAware;
+    /// <summary>
+    /// Where vCPUs go on SMT cores: <see cref="SmtPlacement.SmtAware"/> (default), <see cref="SmtPlacement.Packed"/>,
+    /// <see cref="SmtPlacement.SameVmSiblings"/>, or your own <see cref="ISmtPlacement"/>.
+    /// </summary>
+    public ISmtPlacement Placement { get; init; } = SmtPlacement.SmtAware;
     /// <summary>The L1TF/MDS mitigation: use only the first hardware thread of each core.</summary>
     public bool OneThreadPerCore { get; init; }
     /// <summary>The pipeline and cache of each core (see <see cref="SmtCoreModel"/>).</summary>
     public SmtCoreModel Core { get; init; } = new();
-    /// <summary>"credit" (default on Type 1) or "fair" (default on Type 2: the host OS's scheduler).</summary>
-    public string? Scheduler { get; init; }
+    /// <summary>
+    /// The vCPU scheduler, or null for the default: a <see cref="CreditScheduler"/> with <see cref="Credit"/>
+    /// on Type 1, a <see cref="FairShareScheduler"/> (the host OS's) on Type 2. Pass your own
+    /// <see cref="IVcpuScheduler"/> here; one scheduler object schedules one host, so give each host a new one.
+    /// </summary>
+    public IVcpuScheduler? Scheduler { get; init; }
+    /// <summary>Slice, tick and credits of the default credit scheduler.</summary>
     public CreditSchedulerOptions Credit { get; init; } = new();
     /// <summary>Frames the hypervisor keeps for itself on a Type 1 host.</summary>
     public int HypervisorMemoryPages { get; init; } = 256;
@@ -79,11 +88,16 @@ public sealed record HostConfig
     public bool SwapOnDemand { get; init; } = true;
     /// <summary>Guest pages the page-sharing scan looks at per reclamation period (0 = no page sharing).</summary>
     public int SharingScanPages { get; init; }
+    /// <summary>Which pages the page-sharing scan looks at (default: <see cref="RandomSharingScan"/>).</summary>
+    public ISharingScan SharingScan { get; init; } = new RandomSharingScan();
     /// <summary>Free-memory thresholds of the reclamation states (ESX defaults 6/4/2/1 %).</summary>
     public ReclamationThresholds ReclamationThresholds { get; init; } = new();
     /// <summary>How often the reclamation policy runs, in simulated ms.</summary>
     public double ReclamationPeriodMilliseconds { get; init; } = 1;
-    /// <summary>The reclamation policy (default: <see cref="SharesReclamationPolicy"/> with ballooning and swapping). Null: never reclaim.</summary>
+    /// <summary>
+    /// The reclamation policy (default: <see cref="SharesReclamationPolicy"/> with ballooning and swapping), or your
+    /// own <see cref="IReclamationPolicy"/>. Null: never reclaim.
+    /// </summary>
     public IReclamationPolicy? ReclamationPolicy { get; init; } = new SharesReclamationPolicy();
     /// <summary>
     /// The idle memory tax rate tau, 0 &lt;= tau &lt; 1 (ESX default 0.75). The reclamation policy
@@ -134,7 +148,9 @@ public sealed record HostConfig
         if (CyclesPerMillisecond < 100) throw new ConfigurationException("cycles-per-ms", $"{CyclesPerMillisecond} is below 100");
         if (CyclesPerTimerTick < 1) throw new ConfigurationException("cycles-per-timer-tick", "must be at least 1");
         if (StepMilliseconds <= 0 || StepMilliseconds > 10) throw new ConfigurationException("step-ms", $"{StepMilliseconds} is not in (0, 10]");
-        if (Scheduler is not null and not ("credit" or "fair")) throw new ConfigurationException("scheduler", $"unknown scheduler '{Scheduler}' (known: credit, fair)");
+        if (Placement is null) throw new ConfigurationException("placement", "must not be null (the default is SmtPlacement.SmtAware)");
+        if (SharingScan is null) throw new ConfigurationException("sharing-scan", "must not be null (the default is a RandomSharingScan)");
+        if (SharingScanPages < 0) throw new ConfigurationException("sharing-scan-pages", $"{SharingScanPages} must not be negative");
         if (HypervisorMemoryPages < 0) throw new ConfigurationException("hypervisor-memory-pages", "must not be negative");
         if (SwapPages < 0) throw new ConfigurationException("swap-pages", "must not be negative");
         if (HostOsMemoryPages < 0) throw new ConfigurationException("host-os-memory-pages", "must not be negative");

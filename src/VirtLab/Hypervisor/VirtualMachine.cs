@@ -15,7 +15,7 @@ namespace VirtLab.Hypervisor;
 /// A VM that misbehaves is stopped with a recorded reason; its frames go back to the host and the
 /// other VMs carry on.
 /// </summary>
-public sealed class VirtualMachine : IReclaimableVm
+public sealed class VirtualMachine
 {
     private readonly List<Vcpu> _vcpus = new();
     private readonly StringBuilder _console = new();
@@ -125,14 +125,6 @@ public sealed class VirtualMachine : IReclaimableVm
     /// <summary>Simulated cycles this VM spent blocked by the low state, and how many times it was blocked.</summary>
     public ulong MemoryBlockedCycles { get; internal set; }
     public int MemoryBlocks { get; internal set; }
-
-    int IReclaimableVm.ActivePages => ActiveMemory.ActivePages;
-    ulong IReclaimableVm.Instructions => Instructions;
-    double IReclaimableVm.IdleMemoryTax => Host.Config.IdleMemoryTax;
-    int IReclaimableVm.MaxPages => Config.MemoryPages;
-    int IReclaimableVm.MinPages => Config.MinPages;
-    int IReclaimableVm.Shares => Config.Shares;
-    bool IReclaimableVm.HasBalloonDriver => Config.BalloonDriver && Config.TickMilliseconds > 0;
 
     /// <summary>Swap-in stall cycles charged to this VM's vCPUs so far.</summary>
     public ulong SwapInStallCycles { get; private set; }

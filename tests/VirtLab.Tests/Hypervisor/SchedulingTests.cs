@@ -67,6 +67,36 @@ public class SchedulingTests
     }
 
     [Fact]
+    public void Each_scheduler_keeps_its_own_per_vcpu_state_and_shows_it()
+    {
+        var host = new Host(SmallHost(cores: 1));
+        var credit = Assert.IsType<CreditScheduler>(host.Scheduler);
+        host.CreateVm(new VmConfig { Name = "hog", Workload = Workload.Cpu() });
+        var capped = host.CreateVm(new VmConfig { Name = "capped", CapPercent = 10, Workload = Workload.Cpu() }).Vcpus[0];
+        var io = host.CreateVm(new VmConfig { Name = "io", Workload = Workload.Io(workRounds: 50, sleepTicks: 1), TickMilliseconds = 5 }).Vcpus[0];
+        bool parked = false, boosted = false;
+        while (host.NowMilliseconds < 200)
+        {
+            host.Step();
+            parked |= credit.IsParked(capped);
+            boosted |= credit.PriorityOf(io) == CreditPriority.Boost;
+            // Clamped to one period's worth (300) at each accounting; running spends at most 300 more before the next.
+            foreach (var e in host.Entities) Assert.InRange(credit.CreditOf(e), -600, 300);
+        }
+        Assert.True(parked, "the capped VM used its 10 % and was parked");
+        Assert.True(boosted, "the I/O VM woke with credit and was boosted");
+
+        var type2 = new Host(SmallHost(cores: 1) with { Kind = HypervisorKind.Type2 });
+        var fair = Assert.IsType<FairShareScheduler>(type2.Scheduler);
+        var light = type2.CreateVm(new VmConfig { Name = "light", Weight = 256, Workload = Workload.Cpu() }).Vcpus[0];
+        var heavy = type2.CreateVm(new VmConfig { Name = "heavy", Weight = 1024, Workload = Workload.Cpu() }).Vcpus[0];
+        type2.RunFor(200);
+        // Virtual runtime is run time scaled by 256 / weight, and CFS keeps the two close: the heavy one ran about 4x as long.
+        Assert.InRange(fair.VirtualRuntimeOf(heavy) / fair.VirtualRuntimeOf(light), 0.8, 1.25);
+        Assert.InRange(heavy.Sched.RunCycles / (double)light.Sched.RunCycles, 3.2, 5);
+    }
+
+    [Fact]
     public void An_io_vm_that_wakes_gets_boost_and_runs_promptly_next_to_cpu_hogs()
     {
         var host = new Host(SmallHost(cores: 1));
@@ -199,7 +229,7 @@ public class SchedulingTests
     [Fact]
     public void Smt_aware_placement_spreads_two_vcpus_over_two_cores_and_packed_does_not()
     {
-        static double Throughput(SmtPlacement placement)
+        static double Throughput(ISmtPlacement placement)
         {
             var host = new Host(SmallHost(cores: 2, threadsPerCore: 2) with { Placement = placement, CyclesPerMillisecond = 100_000 });
             var vms = Enumerable.Range(0, 2).Select(i => host.CreateVm(new VmConfig { Name = $"v{i}", Workload = Workload.Alu() })).ToList();

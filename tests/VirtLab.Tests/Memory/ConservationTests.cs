@@ -48,72 +48,7 @@ public class ConservationTests
     private static (PageState, int, int)[] Snapshot(GuestMemory m) =>
         Enumerable.Range(0, m.Pages).Select(p => (m.StateOf(p), m.FrameOf(p), m.SwapSlotOf(p))).ToArray();
 
-    private static void CheckInvariants(World w)
-    {
-        var perOwner = new int[Vms];
-        int free = 0, host = 0, sharedFrames = 0;
-        for (int f = 0; f < Frames; f++)
-        {
-            int o = w.Alloc.OwnerOf(f);
-            if (o == FrameAllocator.Free) free++;
-            else if (o == FrameAllocator.HostOwner) host++;
-            else if (o == FrameAllocator.SharedOwner) sharedFrames++;
-            else { Assert.InRange(o, 0, Vms - 1); perOwner[o]++; }
-        }
-        Assert.Equal(free, w.Alloc.FreeFrames);
-        Assert.Equal(Reserved, host);
-        var seenFrames = new HashSet<int>();
-        var seenSlots = new HashSet<int>();
-        var sharedRefs = new Dictionary<int, int>();
-        int swapped = 0;
-        for (int v = 0; v < Vms; v++)
-        {
-            var m = w.Mem[v];
-            int mapped = 0, ballooned = 0, inSwap = 0;
-            for (int p = 0; p < m.Pages; p++)
-            {
-                int frame = m.FrameOf(p);
-                switch (m.StateOf(p))
-                {
-                    case PageState.Mapped:
-                        mapped++;
-                        Assert.True(frame >= 0);
-                        Assert.Equal(v, w.Alloc.OwnerOf(frame));              // owned by the VM that maps it
-                        Assert.True(seenFrames.Add(frame), $"frame {frame} mapped twice");
-                        Assert.Equal(-1, m.SwapSlotOf(p));
-                        break;
-                    case PageState.Shared:
-                        Assert.Equal(FrameAllocator.SharedOwner, w.Alloc.OwnerOf(frame));
-                        Assert.False(m.Space.IsWritable(p));                         // copy-on-write
-                        sharedRefs[frame] = sharedRefs.GetValueOrDefault(frame) + 1;
-                        break;
-                    case PageState.Swapped:
-                        inSwap++;
-                        Assert.Equal(-1, frame);
-                        Assert.True(w.Swap.IsUsed(m.SwapSlotOf(p)));
-                        Assert.True(seenSlots.Add(m.SwapSlotOf(p)), "swap slot used twice");
-                        break;
-                    default:
-                        if (m.StateOf(p) == PageState.Ballooned) ballooned++;
-                        Assert.Equal(-1, frame);
-                        Assert.Equal(-1, m.SwapSlotOf(p));
-                        break;
-                }
-            }
-            Assert.Equal(mapped, m.MappedPages);
-            Assert.Equal(mapped, perOwner[v]);                                   // no frame lost to a VM
-            Assert.Equal(ballooned, m.BalloonedPages);
-            Assert.Equal(inSwap, m.SwappedPages);
-            Assert.True(m.MappedPages <= m.Pages);                               // never above its max
-            swapped += inSwap;
-        }
-        Assert.Equal(Frames, free + host + sharedFrames + perOwner.Sum());       // every frame accounted for
-        Assert.Equal(sharedFrames, w.Sharing.SharedFrames);
-        Assert.Equal(sharedFrames, sharedRefs.Count);
-        foreach (var (frame, refs) in sharedRefs) Assert.Equal(refs, w.Sharing.RefsOf(frame));   // shared and counted correctly
-        Assert.False(seenFrames.Overlaps(sharedRefs.Keys));
-        Assert.Equal(swapped, w.Swap.UsedPages);
-    }
+    private static void CheckInvariants(World w) => FrameAudit.Check(w.Alloc, w.Mem, w.Swap, w.Sharing, Reserved);
 
     private static void CheckContents(World w, int v, int page)
     {

@@ -115,10 +115,17 @@ public class IdleMemoryTaxTests
         public ulong Instructions => 0;
         public int MinPages => 0;
         public int Shares => 1000;
-        public BalloonDevice Balloon { get; } = new();
+        public int MappedPages => Memory.MappedPages;
+        public int SharedPages => Memory.SharedPages;
+        public int BalloonedPages => Memory.BalloonedPages;
+        public int SwappedPages => Memory.SwappedPages;
+        public PageState StateOf(int page) => Memory.StateOf(page);
+        public bool CanSwap => false;
         public bool HasBalloonDriver => true;
         public double IdleMemoryTax => Tau;
         public int TargetPages { get; set; } = 200;
+        public int BalloonTarget { get; set; }
+        public int SwapOut(int pages) => 0;
     }
 
     [Fact]

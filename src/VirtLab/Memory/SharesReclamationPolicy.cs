@@ -1,103 +1,6 @@
 namespace VirtLab.Memory;
 
 /// <summary>
-/// The host's free-memory state (ESX). Going down, a state is entered as soon as free memory falls
-/// below its threshold; going up, a state is left only once free memory reaches the threshold of
-/// the state above (hysteresis), so the host does not flap between reclaiming and not.
-/// </summary>
-public enum ReclamationState
-{
-    /// <summary>Enough free memory: no reclamation; balloons are slowly let down.</summary>
-    High,
-    /// <summary>Below the soft threshold: reclaim by ballooning (host swapping only for VMs without a driver).</summary>
-    Soft,
-    /// <summary>Below the hard threshold: reclaim by host swapping as well.</summary>
-    Hard,
-    /// <summary>Below the low threshold: swap, and the host is close to failing faults.</summary>
-    Low,
-}
-
-/// <summary>
-/// Free-memory thresholds as fractions of the RAM available to VMs. ESX defaults: high 6%, soft 4%,
-/// hard 2%, low 1%. Entering: Soft below <see cref="Soft"/>, Hard below <see cref="Hard"/>, Low
-/// below <see cref="Low"/>. Leaving upward: Low→Hard at <see cref="Hard"/>, Hard→Soft at
-/// <see cref="Soft"/>, Soft→High at <see cref="High"/>.
-/// </summary>
-public sealed record ReclamationThresholds(double High = 0.06, double Soft = 0.04, double Hard = 0.02, double Low = 0.01)
-{
-    /// <summary>The next state given the current one and the free fraction, with hysteresis.</summary>
-    public ReclamationState Next(ReclamationState current, double free)
-    {
-        // Down: at once, as far as needed.
-        var raw = free < Low ? ReclamationState.Low : free < Hard ? ReclamationState.Hard : free < Soft ? ReclamationState.Soft : ReclamationState.High;
-        if (raw > current) return raw;
-        // Up: one state at a time, and only past the threshold of the state above.
-        return current switch
-        {
-            ReclamationState.Low when free >= Hard => ReclamationState.Hard,
-            ReclamationState.Hard when free >= Soft => ReclamationState.Soft,
-            ReclamationState.Soft when free >= High => ReclamationState.High,
-            _ => current,
-        };
-    }
-}
-
-/// <summary>What a reclamation policy sees of one VM and may change.</summary>
-public interface IReclaimableVm
-{
-    /// <summary>The VM's name (for tables).</summary>
-    string Name { get; }
-    /// <summary>Configured size in pages: the VM's max.</summary>
-    int MaxPages { get; }
-    /// <summary>Guaranteed pages: reclamation never takes the VM below this outside the low state.</summary>
-    int MinPages { get; }
-    /// <summary>Memory shares.</summary>
-    int Shares { get; }
-    /// <summary>The VM's memory (mapped, ballooned, swapped pages; swap-out).</summary>
-    GuestMemory Memory { get; }
-    /// <summary>The balloon device (set its <see cref="BalloonDevice.Target"/>).</summary>
-    BalloonDevice Balloon { get; }
-    /// <summary>
-    /// Guest instructions retired so far. A balloon that lags its target while the guest retires
-    /// nothing (stalled on swap-ins, blocked, not scheduled) has not had the chance to answer.
-    /// </summary>
-    ulong Instructions { get; }
-    /// <summary>True if the guest runs a balloon driver that answers.</summary>
-    bool HasBalloonDriver { get; }
-    /// <summary>The hypervisor's sampled estimate of the guest pages in active use (<see cref="ActiveMemoryEstimator"/>).</summary>
-    int ActivePages { get; }
-    /// <summary>The idle memory tax rate tau this VM pays (0 &lt;= tau &lt; 1).</summary>
-    double IdleMemoryTax { get; }
-    /// <summary>
-    /// Frames the policy wants the VM to hold at most (its allocation target). The policy sets it;
-    /// the host blocks a VM above it while in the low state. <see cref="MaxPages"/> means "no limit".
-    /// </summary>
-    int TargetPages { get; set; }
-}
-
-/// <summary>
-/// A memory reclamation policy: called once per reclamation period with the host state and the
-/// number of frames the host wants freed (0 in the high state). Implement it to try your own
-/// balloon policy; <see cref="SharesReclamationPolicy"/> is the default.
-/// </summary>
-public interface IReclamationPolicy
-{
-    /// <summary>Decides balloon targets, allocation targets and swap-outs for this period.</summary>
-    /// <param name="state">The host's free-memory state.</param>
-    /// <param name="pagesWanted">Frames to free to get back to the high threshold (0 in the high state).</param>
-    /// <param name="surplusPages">Frames free above the high threshold (to let balloons down in the high state).</param>
-    /// <param name="vms">The running VMs.</param>
-    /// <param name="random">The host's seeded random source (for random victims).</param>
-    void Reclaim(ReclamationState state, int pagesWanted, int surplusPages, IReadOnlyList<IReclaimableVm> vms, Random random);
-
-    /// <summary>
-    /// A guest fault found no free frame: which of <paramref name="candidates"/> (never empty) gives
-    /// one page right now? By default a random one.
-    /// </summary>
-    IReclaimableVm ChooseVictim(IReadOnlyList<IReclaimableVm> candidates, Random random) => candidates[random.Next(candidates.Count)];
-}
-
-/// <summary>
 /// The default policy, after ESX: memory is taken from the VM with the fewest shares per page it
 /// holds, counting idle pages dearer (the <i>idle memory tax</i>). A VM's shares-per-page ratio is
 /// <code>rho = S / (P * (f + k * (1 - f))),   k = 1 / (1 - tau)</code>
@@ -121,6 +24,9 @@ public interface IReclamationPolicy
 /// </summary>
 public sealed class SharesReclamationPolicy : IReclamationPolicy
 {
+    /// <summary>"shares".</summary>
+    public string Name => "shares";
+
     /// <summary>Ask balloon drivers for memory.</summary>
     public bool UseBallooning { get; init; } = true;
     /// <summary>Page guest memory out to the host swap area.</summary>
@@ -141,7 +47,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     /// </summary>
     public int HardStateGracePeriods { get; init; } = 3;
 
-    private readonly Dictionary<GuestMemory, (int Ballooned, ulong Instructions, int Stuck)> _progress = new();
+    private readonly Dictionary<IReclaimableVm, (int Ballooned, ulong Instructions, int Stuck)> _progress = new();
 
     /// <summary>
     /// The shares-per-page ratio rho = S / (P * (f + k * (1 - f))), k = 1 / (1 - tau), of a VM with
@@ -161,22 +67,22 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         SharesPerPage(v.Shares, pages, pages <= 0 ? 1 : (double)v.ActivePages / pages, v.IdleMemoryTax);
 
     /// <summary>True if the VM's balloon has lagged its target without moving for <see cref="UnresponsivePeriods"/> periods in which its guest ran.</summary>
-    public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= UnresponsivePeriods;
+    public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v, out var p) && p.Stuck >= UnresponsivePeriods;
 
     /// <summary>True if the VM's balloon has stood still short of its target for <see cref="HardStateGracePeriods"/> periods in which its guest ran.</summary>
-    private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v.Memory, out var p) && p.Stuck >= HardStateGracePeriods;
+    private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v, out var p) && p.Stuck >= HardStateGracePeriods;
 
     // A period counts against a balloon only if it lagged and did not move although its guest ran:
     // a guest that retired nothing (waiting for swap-ins, blocked in the low state) could not answer.
     private void Observe(IReclaimableVm v)
     {
-        int ballooned = v.Memory.BalloonedPages;
+        int ballooned = v.BalloonedPages;
         ulong ran = v.Instructions;
-        bool lagging = v.Balloon.Target > ballooned;
-        var (last, lastRan, stuck) = _progress.TryGetValue(v.Memory, out var p) ? p : (ballooned, ran, 0);
+        bool lagging = v.BalloonTarget > ballooned;
+        var (last, lastRan, stuck) = _progress.TryGetValue(v, out var p) ? p : (ballooned, ran, 0);
         int now = !lagging || ballooned != last ? 0 : ran != lastRan ? stuck + 1 : stuck;
         if (now == UnresponsivePeriods && stuck != now) UnresponsiveDetections++;
-        _progress[v.Memory] = (ballooned, ran, now);
+        _progress[v] = (ballooned, ran, now);
     }
 
     /// <summary>How many times a VM's balloon driver was judged not answering.</summary>
@@ -184,7 +90,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
 
     /// <summary>On-demand swapping takes its page from the VM with the lowest rho.</summary>
     public IReclaimableVm ChooseVictim(IReadOnlyList<IReclaimableVm> candidates, Random random) =>
-        candidates.MinBy(v => SharesPerPage(v, v.Memory.MappedPages))!;
+        candidates.MinBy(v => SharesPerPage(v, v.MappedPages))!;
 
     /// <summary>
     /// Min-funding revocation: <paramref name="pages"/> frames are taken one at a time from the VM
@@ -200,7 +106,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
             double lowest = double.PositiveInfinity;
             for (int i = 0; i < vms.Count; i++)
             {
-                int held = vms[i].Memory.MappedPages - take[i];
+                int held = vms[i].MappedPages - take[i];
                 if (held <= floors[i]) continue;
                 double rho = SharesPerPage(vms[i], held);
                 if (rho < lowest) { lowest = rho; victim = i; }
@@ -211,6 +117,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         return take;
     }
 
+    /// <inheritdoc/>
     public void Reclaim(ReclamationState state, int pagesWanted, int surplusPages, IReadOnlyList<IReclaimableVm> vms, Random random)
     {
         foreach (var v in vms) Observe(v);
@@ -227,24 +134,24 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         // free pages) is swapped in the hard state and blocked in the low state, and the other VMs
         // keep what their shares entitle them to. Without host swapping nothing can enforce them
         // (a blocked VM's driver cannot even run), so the policy sets none and asks every driver.
-        bool enforce = UseSwapping && vms.Any(v => v.Memory.Swap is not null);
-        for (int i = 0; i < vms.Count; i++) vms[i].TargetPages = enforce ? vms[i].Memory.MappedPages - take[i] : vms[i].MaxPages;
+        bool enforce = UseSwapping && vms.Any(v => v.CanSwap);
+        for (int i = 0; i < vms.Count; i++) vms[i].TargetPages = enforce ? vms[i].MappedPages - take[i] : vms[i].MaxPages;
 
         if (UseBallooning)
         {
             var balloonable = Enumerable.Range(0, vms.Count)
-                .Where(i => vms[i].HasBalloonDriver && !IsUnresponsive(vms[i]) && vms[i].Memory.MappedPages > floors[i]).ToList();
+                .Where(i => vms[i].HasBalloonDriver && !IsUnresponsive(vms[i]) && vms[i].MappedPages > floors[i]).ToList();
             // Enforcing: each VM is asked for its own share. Not enforcing: the request is split over
             // every driver in proportion to 1 / rho (with tau = 0 that is P / S), since only the
             // guests know which of them have pages free.
-            double weightSum = balloonable.Sum(i => 1 / SharesPerPage(vms[i], vms[i].Memory.MappedPages));
+            double weightSum = balloonable.Sum(i => 1 / SharesPerPage(vms[i], vms[i].MappedPages));
             foreach (int i in balloonable)
             {
                 var v = vms[i];
-                int share = enforce ? take[i] : (int)Math.Ceiling(pagesWanted / SharesPerPage(v, v.Memory.MappedPages) / weightSum);
-                int outstanding = Math.Max(0, (int)v.Balloon.Target - v.Memory.BalloonedPages);   // the driver may still be catching up
+                int share = enforce ? take[i] : (int)Math.Ceiling(pagesWanted / SharesPerPage(v, v.MappedPages) / weightSum);
+                int outstanding = Math.Max(0, v.BalloonTarget - v.BalloonedPages);   // the driver may still be catching up
                 int add = Math.Max(0, share - outstanding);
-                v.Balloon.Target = (uint)Math.Min(v.MaxPages - floors[i], (int)v.Balloon.Target + add);
+                v.BalloonTarget = Math.Min(v.MaxPages - floors[i], v.BalloonTarget + add);
             }
         }
         // Host swapping: in the low state, in the hard state for VMs whose balloon has stalled, or for
@@ -252,7 +159,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         // the swap bandwidth.
         if (!UseSwapping) return;
         int swapBudget = MaxSwapOutsPerPeriod;
-        foreach (int i in Enumerable.Range(0, vms.Count).OrderBy(i => SharesPerPage(vms[i], vms[i].Memory.MappedPages)))
+        foreach (int i in Enumerable.Range(0, vms.Count).OrderBy(i => SharesPerPage(vms[i], vms[i].MappedPages)))
         {
             if (swapBudget <= 0) break;
             var v = vms[i];
@@ -260,7 +167,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
             // A VM whose balloon can still deliver is not swapped in the soft state, nor in the hard
             // state until its balloon has stalled (see HardStateGracePeriods).
             if (take[i] == 0 || (balloon && (state < ReclamationState.Hard || (state == ReclamationState.Hard && !BalloonStalled(v))))) continue;
-            swapBudget -= v.Memory.SwapOutRandom(Math.Min(take[i], swapBudget), random, floors[i]);
+            swapBudget -= v.SwapOut(Math.Min(take[i], swapBudget));   // the host keeps floors[i]: min, or 0 in the low state
         }
     }
 
@@ -269,9 +176,9 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     // fault at a time, so every balloon gets its part of the surplus.)
     private static void LetBalloonsDown(int surplusPages, IReadOnlyList<IReclaimableVm> vms)
     {
-        var ballooned = vms.Where(v => v.Balloon.Target > 0).ToList();
+        var ballooned = vms.Where(v => v.BalloonTarget > 0).ToList();
         if (ballooned.Count == 0 || surplusPages <= 0) return;
         int each = Math.Max(1, surplusPages / ballooned.Count);
-        foreach (var v in ballooned) v.Balloon.Target = (uint)Math.Max(0, (int)v.Balloon.Target - each);
+        foreach (var v in ballooned) v.BalloonTarget = Math.Max(0, v.BalloonTarget - each);
     }
 }
