@@ -61,7 +61,7 @@ public sealed class LessonTests(CourseFixture course)
     }
 
     [Fact]
-    public void Lesson_01_shows_the_same_output_bare_and_in_a_vm_one_traced_exit_and_charts_with_a_slider_and_a_dropdown()
+    public void Lesson_01_shows_the_same_output_bare_and_in_a_vm_one_traced_exit_and_charts_with_sliders()
     {
         var lesson = course.Result.Lessons.Single(l => l.Document.Name == "01-what-a-hypervisor-does").Document;
         var html = string.Concat(lesson.Cells.SelectMany(c => c.Outputs).OfType<DisplayOutput>().Select(d => d.Html));
@@ -73,8 +73,8 @@ public sealed class LessonTests(CourseFixture course)
         Assert.Contains("3 interrupts. Switching off.", columns[0]);
         Assert.Contains("class=\"virtlab vm\"", html);           // the VM as the hypervisor keeps it
         Assert.Contains("class=\"virtlab traced-exit\"", html);  // one exit, stepped through
-        Assert.Contains("Plotly.newPlot", html);
-        Assert.Contains("\"sliders\"", html);       // the exit-cost sweep
-        Assert.Contains("\"updatemenus\"", html);   // exits by reason, one workload at a time
+        // Exits by reason (a slider over the workloads), the critical sections, the exit-cost sweep (a slider).
+        Assert.True(System.Text.RegularExpressions.Regex.Count(html, "Plotly.newPlot") >= 3, "lesson 01 should have at least three charts");
+        Assert.True(System.Text.RegularExpressions.Regex.Count(html, "\"sliders\"") >= 2, "lesson 01 should have two charts with a slider");
     }
 }
