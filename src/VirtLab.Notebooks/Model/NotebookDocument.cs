@@ -29,7 +29,12 @@ public sealed class NotebookDocument
         Metadata = metadata ?? new JsonObject();
         Path = path;
         Format = format;
+        // Resolved now: the runner changes the current directory to this folder, and a relative
+        // path resolved after that would point below it.
+        _directory = path is null ? null : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
     }
+
+    private readonly string? _directory;
 
     /// <summary>The cells in order.</summary>
     public List<NotebookCell> Cells { get; }
@@ -43,10 +48,13 @@ public sealed class NotebookDocument
     /// <summary>The format the notebook was read from.</summary>
     public NotebookFormat Format { get; }
 
-    /// <summary>The folder that relative paths in the notebook resolve against.</summary>
-    public string Directory => Path is null
-        ? Environment.CurrentDirectory
-        : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+    /// <summary>
+    /// The folder that relative paths in the notebook resolve against: the folder of
+    /// <see cref="Path"/> as it was when the notebook was created (a relative path is taken
+    /// from the current directory of that moment), or the current directory for a notebook
+    /// that has no file.
+    /// </summary>
+    public string Directory => _directory ?? Environment.CurrentDirectory;
 
     /// <summary>The file name without extension, e.g. <c>01-registers</c>.</summary>
     public string Name => Path is null ? "notebook" : System.IO.Path.GetFileNameWithoutExtension(Path);

@@ -341,9 +341,13 @@ public sealed class Vcpu : ITrapSink, ISchedulable
         return Served(Vm.Host.Costs.HypercallCycles, byHypervisorProcess: exit.Value is Hypercalls.PutChar or Hypercalls.Notify);
     }
 
-    /// <summary>A device access: the device model completed it during the instruction; the exit pays for decoding it and running the model.</summary>
+    /// <summary>
+    /// A device access: the device model completed it during the instruction; the exit pays for
+    /// decoding it and running the model. A store to the test finisher powers the VM off here.
+    /// </summary>
     private ulong? HandleMmio(ref VmExit exit)
     {
+        Vm.CompletePowerOff();
         var costs = Vm.Host.Costs;
         return Served(costs.VmExitCycles + costs.MmioEmulationCycles, byHypervisorProcess: !exit.DeviceInHostKernel);
     }

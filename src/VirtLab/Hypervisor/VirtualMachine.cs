@@ -10,7 +10,8 @@ namespace VirtLab.Hypervisor;
 /// <summary>
 /// A virtual machine: its guest-physical memory (second-stage mapped, frames on first touch), its
 /// vCPUs, and its virtual devices (a CLINT at 0x02000000, a UART at 0x10000000, a block-like device
-/// at 0x10001000), every device access being an MMIO exit to the device model.
+/// at 0x10001000, a balloon at 0x10002000, and the board's test finisher at 0x100000), every device
+/// access being an MMIO exit to the device model.
 /// A VM that misbehaves is stopped with a recorded reason; its frames go back to the host and the
 /// other VMs carry on.
 /// </summary>
@@ -40,6 +41,9 @@ public sealed class VirtualMachine
         Memory.Space.Attach(Uart16550.DefaultBase, new MmioExitDevice(Uart, this, Uart16550.DefaultBase));
         Memory.Space.Attach(VirtualBlockDevice.DefaultBase, new MmioExitDevice(Block, this, VirtualBlockDevice.DefaultBase));
         Memory.Space.Attach(BalloonDevice.DefaultBase, new MmioExitDevice(Balloon, this, BalloonDevice.DefaultBase, doorbell: BalloonDevice.RegCommand));
+        // The bare board's power switch, so that a guest written for the board powers off the same way in a VM.
+        Finisher = new TestFinisher(code => _powerOffCode ??= code);
+        Memory.Space.Attach(TestFinisher.DefaultBase, new MmioExitDevice(Finisher, this, TestFinisher.DefaultBase));
 
         _image = image;
         if (!LoadImage())
@@ -83,6 +87,28 @@ public sealed class VirtualMachine
     public VirtualBlockDevice Block { get; } = new();
     /// <summary>The VM's balloon device: the host sets its target, the guest's driver answers through it.</summary>
     public BalloonDevice Balloon { get; } = new();
+
+    /// <summary>
+    /// The VM's test finisher, at the address the bare board has it (<see cref="TestFinisher.DefaultBase"/>):
+    /// a guest written for the board powers off by storing 0x5555 (pass) or 0x3333 | code &lt;&lt; 16 to it,
+    /// and the VM stops as it would after the shutdown hypercall ("guest shut down with code N").
+    /// The store is an MMIO exit like any other device access.
+    /// </summary>
+    public TestFinisher Finisher { get; }
+
+    private int? _powerOffCode;
+
+    /// <summary>
+    /// Carries out a power-off the guest asked the <see cref="Finisher"/> for: the work of that MMIO
+    /// exit's handler, after the store and before the guest's next instruction (the store itself runs
+    /// inside the guest's instruction, where the VM's frames cannot be given back yet).
+    /// </summary>
+    internal void CompletePowerOff()
+    {
+        if (_powerOffCode is not int code) return;
+        _powerOffCode = null;
+        Stop($"guest shut down with code {code}", crashed: false);
+    }
 
     /// <summary>The hypervisor's estimate of how much of this VM's memory is in active use (sampled, see <see cref="ActiveMemoryEstimator"/>).</summary>
     public ActiveMemoryEstimator ActiveMemory { get; }

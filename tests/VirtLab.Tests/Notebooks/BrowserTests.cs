@@ -141,9 +141,14 @@ public sealed class BrowserTests(CourseFixture course)
     }
 
     /// <summary>Opens the drop-down and picks its last entry.</summary>
+    // Plotly listens for clicks on the menu's SVG groups; a pointer click aimed at the middle of a
+    // group can land on the chart's drag layer above it and never arrive, so the click is
+    // dispatched to the group itself: the header opens the menu, then the last entry is picked.
     private static async Task PickLastMenuEntryAsync(ILocator chart)
     {
-        await chart.Locator(".updatemenu-header-group").First.ClickAsync();
-        await chart.Locator(".updatemenu-button").Last.ClickAsync();
+        await chart.Locator(".updatemenu-header-group").First.DispatchEventAsync("click");
+        var entries = chart.Locator(".updatemenu-button");
+        await entries.Last.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 20_000 });
+        await entries.Last.DispatchEventAsync("click");
     }
 }

@@ -72,4 +72,22 @@ public sealed class LessonTests(CourseFixture course)
         Assert.Contains("The Type 1 host meets the service level with up to", html);
         foreach (var id in new[] { "02.1", "02.2", "02.3", "02.4" }) Assert.Contains(id, html);
     }
+
+    [Fact]
+    public void Lesson_01_shows_the_same_output_bare_and_in_a_vm_one_traced_exit_and_charts_with_sliders()
+    {
+        var lesson = course.Result.Lessons.Single(l => l.Document.Name == "01-what-a-hypervisor-does").Document;
+        var html = string.Concat(lesson.Cells.SelectMany(c => c.Outputs).OfType<DisplayOutput>().Select(d => d.Html));
+        // The two outputs side by side: the bare machine's and the VM's, printed by the same kernel.
+        var columns = System.Text.RegularExpressions.Regex.Matches(html, "<pre>(.*?)</pre>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value).Where(text => text.StartsWith("Hello from a tiny kernel.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, columns.Count);
+        Assert.Equal(columns[0], columns[1]);
+        Assert.Contains("3 interrupts. Switching off.", columns[0]);
+        Assert.Contains("class=\"virtlab vm\"", html);           // the VM as the hypervisor keeps it
+        Assert.Contains("class=\"virtlab traced-exit\"", html);  // one exit, stepped through
+        // Exits by reason (a slider over the workloads), the critical sections, the exit-cost sweep (a slider).
+        Assert.True(System.Text.RegularExpressions.Regex.Count(html, "Plotly.newPlot") >= 3, "lesson 01 should have at least three charts");
+        Assert.True(System.Text.RegularExpressions.Regex.Count(html, "\"sliders\"") >= 2, "lesson 01 should have two charts with a slider");
+    }
 }

@@ -194,15 +194,22 @@ public class NotebookRunnerTests
         Assert.Equal(folder.Path, Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[2].Outputs)).PlainText);
     }
 
-    [Fact]
-    public async Task References_a_dll_and_loads_a_script_relative_to_the_notebook_and_runs_in_its_folder()
+    /// <summary>relative-reference.ipynb with its script and data file, and lib/Greeting.dll that its first cell references.</summary>
+    private static TestNotebookFolder FolderWithGreetingLibrary()
     {
-        using var folder = new TestNotebookFolder("relative-reference.ipynb", "helpers.csx", "data.txt");
+        var folder = new TestNotebookFolder("relative-reference.ipynb", "helpers.csx", "data.txt");
         Directory.CreateDirectory(folder.File("lib"));
         EmitLibrary(folder.File("lib/Greeting.dll"), """
             namespace Greeting;
             public static class Greeter { public static string Hello(string name) => $"Hello, {name}"; }
             """);
+        return folder;
+    }
+
+    [Fact]
+    public async Task References_a_dll_and_loads_a_script_relative_to_the_notebook_and_runs_in_its_folder()
+    {
+        using var folder = FolderWithGreetingLibrary();
         var notebook = NotebookDocument.Load(folder.File("relative-reference.ipynb"));
         var directoryBefore = Environment.CurrentDirectory;
 
@@ -212,6 +219,32 @@ public class NotebookRunnerTests
         Assert.Equal("Hello, STUDENTS!", Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).PlainText);
         Assert.Equal("data next to the notebook", Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c3").Outputs)).PlainText);
         Assert.Equal(directoryBefore, Environment.CurrentDirectory);
+    }
+
+    [Fact]
+    public async Task A_notebook_loaded_by_a_relative_path_resolves_its_references_against_its_own_folder()
+    {
+        // As `virtlab answers notebooks/01-*.ipynb` loads it: relative to the current directory,
+        // which the runner then changes to the notebook's folder.
+        using var folder = FolderWithGreetingLibrary();
+        var directoryBefore = Environment.CurrentDirectory;
+        NotebookDocument notebook;
+        try
+        {
+            Environment.CurrentDirectory = Path.GetDirectoryName(folder.Path)!;
+            notebook = NotebookDocument.Load(Path.Combine(Path.GetFileName(folder.Path), "relative-reference.ipynb"));
+            Assert.Equal(folder.Path, notebook.Directory);
+
+            var result = await NotebookRunner.RunAsync(notebook, quick);
+
+            Assert.True(result.Succeeded, string.Join("\n", notebook.Cells.SelectMany(c => c.Outputs).OfType<ErrorOutput>().Select(e => e.Value)));
+            Assert.Equal(folder.Path, notebook.Directory);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = directoryBefore;
+        }
+        Assert.Equal("Hello, STUDENTS!", Assert.IsType<DisplayOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).PlainText);
     }
 
     [Fact]
