@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading;
+using Newtonsoft.Json;
 using Plotly.NET;
 
 namespace VirtLab.Interactive;
@@ -61,7 +62,7 @@ public static class ChartHtml
     public static string Render(GenericChart chart)
     {
         var id = "virtlab-chart-" + Interlocked.Increment(ref counter) + "-" + Guid.NewGuid().ToString("N")[..8];
-        var figure = GenericChart.toFigureJson(chart);
+        var figure = FigureJson(chart);
         var html = new StringBuilder();
         if (EffectiveLoading == PlotlyLoading.EmbedOnce && Interlocked.Exchange(ref embedded, 1) == 0 && EmbeddedPlotly() is { } plotly)
         {
@@ -90,6 +91,41 @@ public static class ChartHtml
             .Append("  }, 100);\n")
             .Append("})();\n</script>");
         return html.ToString();
+    }
+
+    private static readonly Lock templateGate = new();
+    private static (DynamicObj.DynamicObj Template, string Json)? lastTemplate;
+
+    /// <summary>
+    /// The chart's figure as JSON: its traces, its layout and no frames, the same figure as Plotly.NET's
+    /// <c>GenericChart.toFigureJson</c> writes. Every chart's layout carries a copy of the default
+    /// template (colours, fonts, axis styles for every trace type), and Plotly.NET serializes that
+    /// copy afresh each time, which costs about half a second of CPU per chart: most of the time a
+    /// lesson spends drawing. So the template is written once and its JSON reused for every chart whose
+    /// template is structurally equal to it (a check of a few milliseconds); only the rest of the
+    /// layout and the traces are serialized per chart.
+    /// </summary>
+    internal static string FigureJson(GenericChart chart)
+    {
+        var layout = GenericChart.getLayout(chart);
+        if (layout.TryGetPropertyValue("template") is not { Value: DynamicObj.DynamicObj template }) return GenericChart.toFigureJson(chart);
+        var rest = layout.ShallowCopyDynamicProperties();
+        rest.RemoveProperty("template");
+        string restJson = JsonConvert.SerializeObject(rest, Globals.JSON_CONFIG);
+        string layoutJson = "{\"template\":" + TemplateJson(template) + (restJson == "{}" ? "}" : "," + restJson[1..]);
+        string data = JsonConvert.SerializeObject(GenericChart.getTraces(chart), Globals.JSON_CONFIG);
+        return "{\"data\":" + data + ",\"layout\":" + layoutJson + ",\"frames\":[]}";
+    }
+
+    private static string TemplateJson(DynamicObj.DynamicObj template)
+    {
+        lock (templateGate)
+        {
+            if (lastTemplate is { } last && (ReferenceEquals(last.Template, template) || last.Template.StructurallyEquals(template))) return last.Json;
+            string json = JsonConvert.SerializeObject(template, Globals.JSON_CONFIG);
+            lastTemplate = (template, json);
+            return json;
+        }
     }
 
     /// <summary>plotly.js as Plotly.NET carries it (an embedded resource), or null.</summary>

@@ -32,13 +32,15 @@ internal sealed class WorkerProcess : IDisposable
     private readonly BlockingCollection<WorkerReply> _replies = new();
     private readonly StringBuilder _stderr = new();
     private readonly Task _stdoutPump, _stderrPump;
-    private readonly long _memoryLimitBytes;
+    private readonly long _memoryLimitBytes, _heapLimitBytes;
+    private long _peakWorkingSet;
     private bool _disposed;
 
-    private WorkerProcess(Process process, long memoryLimitBytes)
+    private WorkerProcess(Process process, long memoryLimitBytes, long heapLimitBytes)
     {
         _process = process;
         _memoryLimitBytes = memoryLimitBytes;
+        _heapLimitBytes = heapLimitBytes;
         _stdoutPump = Task.Run(() => PumpReplies(process.StandardOutput.BaseStream));
         _stderrPump = Task.Run(() => PumpStderr(process.StandardError));
     }
@@ -75,7 +77,7 @@ internal sealed class WorkerProcess : IDisposable
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the grading worker did not start");
-        var worker = new WorkerProcess(process, ((long)memoryMiB + ResourceLimits.RuntimeAllowanceMiB) << 20);
+        var worker = new WorkerProcess(process, ((long)memoryMiB + ResourceLimits.RuntimeAllowanceMiB) << 20, (long)memoryMiB << 20);
         try
         {
             process.StandardInput.Write(JsonSerializer.Serialize(request, Protocol.Json));
@@ -126,12 +128,22 @@ internal sealed class WorkerProcess : IDisposable
         string first = stderr.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal) || l.StartsWith("Process terminated.", StringComparison.Ordinal)) ?? "";
         var ending = stderr.Contains("Stack overflow.", StringComparison.Ordinal) ? ChildEnding.StackOverflow
             : stderr.Contains("System.OutOfMemoryException", StringComparison.Ordinal) ? ChildEnding.OutOfMemory
+            : code == SigAbrtExitCode && first.Length == 0
+              && (stderr.Contains("out of memory", StringComparison.OrdinalIgnoreCase) || _peakWorkingSet >= _heapLimitBytes / 2 || string.IsNullOrWhiteSpace(stderr)) ? ChildEnding.OutOfMemory
             : first.Length > 0 ? ChildEnding.Crashed
             : code == 0 ? ChildEnding.Exited
             : code > 128 && RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? ChildEnding.Crashed
             : ChildEnding.Exited;
         return new WorkerWait(null, ending, cpu, clock.Elapsed.TotalSeconds, first.Length > 0 ? first : $"exit code {code}", code);
     }
+
+    // 128 + SIGABRT. A runtime that cannot allocate while it collects (the heap at its hard limit)
+    // fails fast and aborts instead of throwing OutOfMemoryException, sometimes before it can write
+    // a word. An abort with no exception or fail-fast message of the student's own (those print
+    // "Unhandled exception." or "Process terminated.") from a child that said it was out of
+    // memory, had grown to half its heap limit, or said nothing at all is read as running out of
+    // memory. The points are lost either way; this only makes the message name the likely cause.
+    private const int SigAbrtExitCode = 134;
 
     private WorkerWait Stop(ChildEnding ending, double cpu, Stopwatch clock)
     {
@@ -151,6 +163,7 @@ internal sealed class WorkerProcess : IDisposable
         try
         {
             _process.Refresh();
+            _peakWorkingSet = Math.Max(_peakWorkingSet, _process.WorkingSet64);
             return _process.WorkingSet64;
         }
         catch (InvalidOperationException) { return 0; }

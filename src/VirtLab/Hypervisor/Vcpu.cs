@@ -373,8 +373,7 @@ public sealed class Vcpu : ITrapSink, ISchedulable
     /// <summary>A virtual timer interrupt: how late it is (for the VM's latency figures), then the trap entry into the guest's handler.</summary>
     private ulong? HandleTimer(ref VmExit exit)
     {
-        ulong now = Vm.Host.Now, deadline = Vm.Clint.DeadlineCycle(Index);
-        Vm.RecordTimerLatency(now > deadline ? now - deadline : 0);
+        Vm.RecordTimerInterrupt(Index, Vm.Clint.DeadlineCycle(Index), Vm.Host.Now);
         EnterVirtualTrap(exit.Cause, 0);
         return Vm.Host.Costs.InterruptInjectionCycles;
     }

@@ -52,11 +52,15 @@ public sealed class FrameAllocator
         return frame;
     }
 
-    /// <summary>Reserves <paramref name="count"/> frames for the host itself; returns how many it got.</summary>
+    /// <summary>
+    /// Reserves <paramref name="count"/> frames for the host itself; returns how many it got. They are
+    /// not zeroed: the host's own frames are never mapped into a VM, and zeroing them would touch every
+    /// page of a Type 2 host's 16 MiB for the host OS, which costs more than the rest of a short run.
+    /// </summary>
     public int Reserve(int count)
     {
         int got = 0;
-        while (got < count && Allocate(HostOwner) >= 0) got++;
+        for (; got < count && _free.Count > 0; got++) _owner[_free.Pop()] = HostOwner;
         return got;
     }
 

@@ -156,6 +156,54 @@ public sealed class InteractiveTests
     }
 
     [Fact]
+    public void Bars_from_a_table_grouped_by_a_column_draw_one_series_per_value_with_its_own_categories()
+    {
+        var table = new Table("throughput", "workload", "host", "relative")
+            .Add("cpu", "type1", 0.98).Add("cpu", "type2", 0.97)
+            .Add("mmio", "type1", 0.93).Add("mmio", "type2", 0.78)
+            .Add("io", "type1", 0.95);   // a group may lack a category
+        var chart = Charts.Bars(table, "workload", "relative", "Throughput relative to bare", by: "host");
+        var traces = Plotly.NET.GenericChart.getTraces(chart).ToList();
+        Assert.Equal(2, traces.Count);
+        var html = ChartHtml.Render(chart);
+        Assert.Contains("\"name\":\"type1\"", html);
+        Assert.Contains("\"name\":\"type2\"", html);
+        Assert.Contains("\"x\":[\"cpu\",\"mmio\",\"io\"]", html);
+        Assert.Contains("\"y\":[0.97,0.78]", html);
+        Assert.Contains("Throughput relative to bare", html);
+        Assert.Contains("\"text\":\"relative\"", html);   // the value column titles the y axis
+    }
+
+    [Fact]
+    public void Chart_json_is_plotly_nets_figure_with_the_template_written_once_and_reused()
+    {
+        var bars = Charts.Bars("mix", "class", "count", ["alu", "load"], [3, 4]);
+        var sweep = Charts.Sweep("n", [1, 2], n => Charts.TimeSeries("t", "x", "y", new Series("a", [0, 1], [n, 2 * n])));
+        foreach (var chart in new[] { bars, sweep, Charts.Bars("again", "c", "v", ["a"], [1]) })
+        {
+            var ours = System.Text.Json.Nodes.JsonNode.Parse(ChartHtml.FigureJson(chart));
+            var plotlys = System.Text.Json.Nodes.JsonNode.Parse(Plotly.NET.GenericChart.toFigureJson(chart));
+            Assert.Equal(Canonical(plotlys), Canonical(ours));
+        }
+        // A chart with its own template gets that template, not the cached one.
+        var plain = Plotly.NET.GenericChart.setLayout(new Plotly.NET.Layout(), Charts.Bars("plain", "c", "v", ["a"], [1]));
+        var layout = Plotly.NET.GenericChart.getLayout(plain);
+        var own = new DynamicObj.DynamicObj();
+        own.SetProperty("layout", new DynamicObj.DynamicObj());
+        layout.SetProperty("template", own);
+        Assert.Contains("\"template\":{\"layout\":{}}", ChartHtml.FigureJson(plain));
+    }
+
+    /// <summary>JSON with every object's properties sorted by name, so that two documents compare equal whatever their property order.</summary>
+    private static string Canonical(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
+        System.Text.Json.Nodes.JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+
+    [Fact]
     public void A_sweep_chart_has_one_slider_step_per_swept_value_and_precomputed_traces()
     {
         int[] values = [10, 20, 40, 80];

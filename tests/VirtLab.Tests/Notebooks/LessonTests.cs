@@ -61,6 +61,19 @@ public sealed class LessonTests(CourseFixture course)
     }
 
     [Fact]
+    public void The_type1_and_type2_lesson_draws_its_charts_and_writes_its_prose_from_the_runs()
+    {
+        var lesson = course.Result.Lessons.Single(l => l.Document.Name == "02-type1-and-type2").Document;
+        var html = string.Concat(lesson.Cells.SelectMany(c => c.Outputs).OfType<DisplayOutput>().Select(d => d.Html));
+        // Fig. 3 shape, the round-trip sweep, the latency distribution, host memory, and the two fit charts.
+        Assert.True(html.Split("Plotly.newPlot").Length - 1 >= 6, "fewer than six charts");
+        Assert.Contains("\"sliders\"", html);                       // the round trip's cost behind a slider
+        Assert.Contains("round trips per operation", html);          // prose computed from the sweep
+        Assert.Contains("The Type 1 host meets the service level with up to", html);
+        foreach (var id in new[] { "02.1", "02.2", "02.3", "02.4" }) Assert.Contains(id, html);
+    }
+
+    [Fact]
     public void The_ballooning_lesson_shows_the_driver_from_its_source_and_no_VM_starves_under_balloon_and_swap()
     {
         var lesson = course.Result.Lessons.Single(l => l.Document.Name == "03-memory-ballooning").Document;
