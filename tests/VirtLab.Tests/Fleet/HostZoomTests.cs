@@ -53,9 +53,11 @@ public class HostZoomTests
         Assert.Equal(0, zoom.ModelUnmetPercent, 9);
         Assert.Equal(0.8, zoom.ModelUtilization, 9);
         Assert.All(zoom.Vms, v => Assert.Equal(100, v.ModelServedPercent, 9));
-        Assert.All(zoom.Vms, v => Assert.Equal(40, v.DutyPercent, 9));
-        // Measured: most of the work gets done, but bursts collide and vCPUs wait.
-        Assert.InRange(zoom.UnmetPercent, -5, 25);
+        Assert.All(zoom.Vms, v => Assert.InRange(v.DutyPercent, 38, 42));   // 40 % of each VM's own period, in whole ticks
+        // Measured: bursts collide and vCPUs wait. A guest that waits ends its burst later and starts
+        // its next period later, so it also completes fewer operations per second than alone.
+        Assert.InRange(zoom.UnmetPercent, 0, 40);
+        Assert.All(zoom.Vms, v => Assert.InRange(v.ServedPercent, 50, 105));
         Assert.True(zoom.MeanReadyPercent > 1, $"ready {zoom.MeanReadyPercent} %");
         Assert.InRange(zoom.Utilization, 0.6, 0.95);
     }
