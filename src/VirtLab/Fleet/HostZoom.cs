@@ -29,8 +29,8 @@ public static class HostZoom
     /// <summary>Sampling period of the two runs, in simulated ms.</summary>
     private const double SampleMilliseconds = 10;
 
-    /// <summary>Rounds of the hash per operation in the bursty workload's busy phase (GuestKernel.s, w_bursty).</summary>
-    private const int RoundsPerOp = 100;
+    /// <summary>Cycles per ms of a 3 GHz core: the real hardware the published exit costs were measured on.</summary>
+    private const double RealCyclesPerMillisecond = 3_000_000;
 
     /// <summary>
     /// The busiest host of <paramref name="run"/>: the host and interval whose VMs asked for the most
@@ -81,7 +81,7 @@ public static class HostZoom
         }).ToList();
         RunOutcome RunOn(int cores, IProgress<double>? part) => ExperimentRunner.Run(new ExperimentSpec
         {
-            Host = new HostConfig { Cores = cores, RamPages = 4096 + vms.Sum(v => v.MemoryPages) },
+            Host = new HostConfig { Cores = cores, RamPages = 4096 + vms.Sum(v => v.MemoryPages), Costs = options.ScaleExitCosts ? Scaled(new CostModel()) : new CostModel() },
             Vms = vms,
             DurationMilliseconds = options.DurationMilliseconds,
             SampleMilliseconds = SampleMilliseconds,
@@ -112,6 +112,20 @@ public static class HostZoom
         double busy = shared.HostSamples[last].BusyMilliseconds - (first < 0 ? 0 : shared.HostSamples[first].BusyMilliseconds);
         double utilization = busy / (window * shared.Host.Config.Cores);
         return new HostZoomResult(snapshot, options, rows, utilization, opsAlone > 0 ? 100 - Measure.Percent(opsShared, opsAlone) : 0, shared, alone);
+    }
+
+    /// <summary>Exit costs at VirtLab's time scale: the published cycles times simulated cycles per ms over a 3 GHz core's.</summary>
+    private static CostModel Scaled(CostModel c)
+    {
+        double f = new HostConfig().CyclesPerMillisecond / RealCyclesPerMillisecond;
+        ulong S(ulong cycles) => (ulong)Math.Round(cycles * f);
+        return new CostModel
+        {
+            VmExitCycles = S(c.VmExitCycles), EmulateInstructionCycles = S(c.EmulateInstructionCycles), HypercallCycles = S(c.HypercallCycles),
+            MmioEmulationCycles = S(c.MmioEmulationCycles), GuestPageFaultCycles = S(c.GuestPageFaultCycles), TouchFaultCycles = S(c.TouchFaultCycles),
+            SwapInCycles = S(c.SwapInCycles), InterruptInjectionCycles = S(c.InterruptInjectionCycles), WorldSwitchCycles = S(c.WorldSwitchCycles),
+            HostKernelRoundTripCycles = S(c.HostKernelRoundTripCycles),
+        };
     }
 
     /// <summary>
