@@ -33,17 +33,33 @@ internal static class BalloonRun
         host.RunFor(p.WarmupMilliseconds);
         vm.Balloon.Target = (uint)p.TargetPages;
         host.RunFor(p.InflateMilliseconds);
-        var inflated = Look(vm, kernel);
+        var inflated = Look(host, vm, kernel);
         host.RunFor(p.HoldMilliseconds);
-        var held = Look(vm, kernel);
+        var held = Look(host, vm, kernel);
         vm.Balloon.Target = 0;
         host.RunFor(p.DeflateMilliseconds);
-        return new Stages(inflated, held, Look(vm, kernel));
+        return new Stages(inflated, held, Look(host, vm, kernel));
     }
 
-    private static BalloonSnapshot Look(VirtualMachine vm, ProgramImage kernel) =>
-        new(vm.StopReason, vm.Memory.BalloonedPages, vm.Balloon.ReportedActual, vm.Memory.RejectedTotal, vm.Memory.BalloonedPageTouches,
-            vm.Progress, vm.IsStopped ? null : Inconsistency(vm, kernel));
+    /// <summary>
+    /// How long a look may wait for the guest's books to agree with the host's. The kernel updates
+    /// them a few instructions after the host (deflate-on-OOM lowers balloon_count, then rings the
+    /// doorbell), so a look that lands in between waits a little; books that stay wrong are wrong.
+    /// </summary>
+    private const double SettleMilliseconds = 0.2, SettleStepMilliseconds = 0.01;
+
+    private static BalloonSnapshot Look(Host host, VirtualMachine vm, ProgramImage kernel)
+    {
+        string? inconsistency = null;
+        for (double waited = 0; !vm.IsStopped; waited += SettleStepMilliseconds)
+        {
+            inconsistency = Inconsistency(vm, kernel);
+            if (inconsistency is null || waited >= SettleMilliseconds) break;
+            host.RunFor(SettleStepMilliseconds);
+        }
+        return new(vm.StopReason, vm.Memory.BalloonedPages, vm.Balloon.ReportedActual, vm.Memory.RejectedTotal, vm.Memory.BalloonedPageTouches,
+            vm.Progress, vm.IsStopped ? null : inconsistency);
+    }
 
     /// <summary>
     /// Reads the guest kernel's books from outside (no exits, no faults): the pages its driver says
