@@ -8,7 +8,9 @@ namespace VirtLab.Grading.Worker;
 /// <summary>
 /// Compiles a submission with Roslyn into a library that references the .NET runtime, VirtLab and
 /// VirtLab.Grading, with the usings an SDK console project implies and nullable annotations on.
-/// Compiling runs none of the student's code (no analyzers, no source generators).
+/// Compiling runs none of the student's code (no analyzers, no source generators). A student file
+/// that is not C# (<c>.cs</c>), such as the assembly of exercise 5, is not compiled: it travels in
+/// the assembly as a manifest resource named after the file, where the judge reads it.
 /// </summary>
 internal static class StudentCompiler
 {
@@ -30,7 +32,7 @@ internal static class StudentCompiler
     {
         var (sources, output) = (job.Sources, job.AssemblyPath);
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, path: s.Name, encoding: System.Text.Encoding.UTF8))
+        var trees = sources.Where(s => IsCSharp(s.Name)).Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, path: s.Name, encoding: System.Text.Encoding.UTF8))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "ImplicitUsings.g.cs", encoding: System.Text.Encoding.UTF8))
             .ToList();
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
@@ -38,7 +40,9 @@ internal static class StudentCompiler
             allowUnsafe: false, deterministic: true);
         var compilation = CSharpCompilation.Create(AssemblyName, trees, SharedReferences.Value, options);
         using var pe = new MemoryStream();
-        var result = compilation.Emit(pe, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
+        var resources = sources.Where(s => !IsCSharp(s.Name))
+            .Select(s => new ResourceDescription(s.Name, () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(s.Text)), isPublic: true));
+        var result = compilation.Emit(pe, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded), manifestResources: resources);
         var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         var shown = errors.Take(MaxDiagnostics).Select(d => d.ToString()).ToList();
         if (errors.Count > MaxDiagnostics) shown.Add($"... and {errors.Count - MaxDiagnostics} more errors");
@@ -46,6 +50,8 @@ internal static class StudentCompiler
         File.WriteAllBytes(output, pe.ToArray());
         return new WorkerReply { Kind = WorkerReply.Compiled, Job = job.Id, Ok = true };
     }
+
+    private static bool IsCSharp(string file) => file.EndsWith(".cs", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every managed assembly of the shared framework, plus VirtLab and VirtLab.Grading.</summary>
     private static IEnumerable<MetadataReference> References()

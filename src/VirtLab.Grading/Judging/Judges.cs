@@ -1,3 +1,5 @@
+using VirtLab.Grading.BalloonRoutine;
+using VirtLab.Grading.CsrEmulation;
 using VirtLab.Grading.Sizing;
 
 namespace VirtLab.Grading.Judging;
@@ -8,7 +10,7 @@ namespace VirtLab.Grading.Judging;
 /// </summary>
 public static class Judges
 {
-    public static readonly IReadOnlyList<IExerciseJudge> All = [new SizingJudge()];
+    public static readonly IReadOnlyList<IExerciseJudge> All = [new SizingJudge(), new CsrEmulationJudge(), new BalloonRoutineJudge()];
 
     /// <summary>The judge called <paramref name="name"/>, or null.</summary>
     public static IExerciseJudge? Find(string name) => All.FirstOrDefault(j => j.Name == name);
