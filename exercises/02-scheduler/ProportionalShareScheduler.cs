@@ -13,15 +13,17 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
     {
         /// <summary>Cycles run, scaled by 256 / weight: a heavier VM's clock runs slower, so it runs longer.</summary>
         public double VirtualRuntime;
+        /// <summary>The host's <c>Sched.RunCycles</c> when this record last caught up with it.</summary>
+        public ulong RunCyclesSeen;
         /// <summary>When it last got a thread.</summary>
         public ulong SliceStart;
     }
 
-    /// <summary>A VM's use of its cap in the current cap period.</summary>
+    /// <summary>A VM's use of its cap: which cap period, and its vCPUs' run cycles when that period began.</summary>
     private sealed class CapUse
     {
         public ulong Period;
-        public ulong Cycles;
+        public ulong RunCyclesAtStart;
     }
 
     /// <summary>The weight at which virtual runtime advances at the rate of real time (Xen's default weight).</summary>
@@ -30,13 +32,15 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
     private const double SliceMs = 1;
     /// <summary>How far behind the least virtual runtime a waking vCPU is placed, in ms: enough to run at once, too little to bank credit while asleep.</summary>
     private const double WakeCreditMs = 1;
-    /// <summary>The period over which a cap is enforced, in ms: short, so a capped VM's bursts are short too.</summary>
-    private const double CapPeriodMs = 5;
+    /// <summary>The period over which a cap is enforced, in ms (Xen's credit scheduler accounts every 10 ms too).</summary>
+    private const double CapPeriodMs = 10;
 
     private readonly PerEntity<Share> _shares = new();
     private readonly Dictionary<int, CapUse> _capUse = new();
     private IReadOnlyList<ISchedulable> _entities = [];
     private ulong _cyclesPerMs;
+    /// <summary>The length of the host's scheduling step, learnt from the ticks: a decision holds for at least that long.</summary>
+    private ulong _step, _lastTick;
     // END SOLUTION
 
     /// <summary>"proportional-share".</summary>
@@ -54,6 +58,17 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
     /// <inheritdoc/>
     public void Tick(ulong now)
     {
+        // BEGIN SOLUTION
+        // Charge run time from the host's own accounts, which include the world switches Account does not see.
+        foreach (var e in _entities)
+        {
+            var s = _shares[e];
+            s.VirtualRuntime += (e.Sched.RunCycles - s.RunCyclesSeen) * DefaultWeight / Math.Max(1, e.Weight);
+            s.RunCyclesSeen = e.Sched.RunCycles;
+        }
+        if (now > _lastTick) _step = now - _lastTick;
+        _lastTick = now;
+        // END SOLUTION
     }
 
     /// <inheritdoc/>
@@ -74,10 +89,6 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
     /// <inheritdoc/>
     public void Account(ISchedulable entity, ulong cycles, ulong now)
     {
-        // BEGIN SOLUTION
-        _shares[entity].VirtualRuntime += cycles * DefaultWeight / Math.Max(1, entity.Weight);
-        if (entity.CapPercent > 0) UseOf(entity, now).Cycles += cycles;
-        // END SOLUTION
     }
 
     /// <inheritdoc/>
@@ -119,15 +130,27 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
         return least == double.MaxValue ? _shares[except].VirtualRuntime : least;
     }
 
-    private CapUse UseOf(ISchedulable e, ulong now)
+    private ulong GroupRunCycles(int group)
     {
-        ulong period = now / (ulong)(CapPeriodMs * _cyclesPerMs);
-        if (!_capUse.TryGetValue(e.Group, out var use)) _capUse[e.Group] = use = new CapUse { Period = period };
-        if (use.Period != period) { use.Period = period; use.Cycles = 0; }
-        return use;
+        ulong sum = 0;
+        foreach (var e in _entities) if (e.Group == group) sum += e.Sched.RunCycles;
+        return sum;
     }
 
-    private bool OverCap(ISchedulable e, ulong now) =>
-        e.CapPercent > 0 && UseOf(e, now).Cycles >= e.CapPercent * CapPeriodMs * _cyclesPerMs / 100;
+    /// <summary>
+    /// Whether <paramref name="e"/>'s VM has used its cap for this period. A decision lasts at least a
+    /// step, so the VM stops when less than half a step of its budget is left: the cap is kept to
+    /// within half a step per period either way.
+    /// </summary>
+    private bool OverCap(ISchedulable e, ulong now)
+    {
+        if (e.CapPercent <= 0) return false;
+        ulong periodCycles = (ulong)(CapPeriodMs * _cyclesPerMs);
+        ulong period = now / periodCycles;
+        if (!_capUse.TryGetValue(e.Group, out var use) || use.Period != period)
+            _capUse[e.Group] = use = new CapUse { Period = period, RunCyclesAtStart = GroupRunCycles(e.Group) };
+        double budget = e.CapPercent * (double)periodCycles / 100;
+        return GroupRunCycles(e.Group) - use.RunCyclesAtStart + _step / 2.0 >= budget;
+    }
     // END SOLUTION
 }

@@ -2,11 +2,10 @@ using VirtLab.Scheduling;
 
 // Exercise 2, a submission that passes the visible tests (it hands everything to the built-in
 // fair-share scheduler) but misbehaves on hosts it has not seen: on three threads it hangs in
-// Initialize, on one thread it returns an entity that is not a candidate.
+// Initialize, on one thread it throws in PickNext.
 public sealed class ProportionalShareScheduler : IVcpuScheduler
 {
     private readonly FairShareScheduler _fair = new();
-    private IReadOnlyList<ISchedulable> _entities = [];
     private int _threads;
 
     public string Name => "breaks-on-unseen-hosts";
@@ -14,7 +13,6 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
     public void Initialize(int hardwareThreads, ulong cyclesPerMillisecond, IReadOnlyList<ISchedulable> entities)
     {
         _threads = hardwareThreads;
-        _entities = entities;
         long spins = 0;
         while (hardwareThreads == 3) spins++;
         _fair.Initialize(hardwareThreads, cyclesPerMillisecond, entities);
@@ -26,7 +24,7 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
     public void Account(ISchedulable entity, ulong cycles, ulong now) => _fair.Account(entity, cycles, now);
 
     public ISchedulable? PickNext(HardwareThread thread, IReadOnlyList<ISchedulable> candidates, ulong now) =>
-        _threads == 1 && now > 0 ? _entities[0] : _fair.PickNext(thread, candidates, now);
+        _threads == 1 && now > 0 ? throw new InvalidOperationException("one thread is not enough") : _fair.PickNext(thread, candidates, now);
 
     public bool ShouldPreempt(HardwareThread thread, ISchedulable current, IReadOnlyList<ISchedulable> waiting, ulong now) =>
         _fair.ShouldPreempt(thread, current, waiting, now);
