@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using VirtLab.Experiments;
 using VirtLab.Grading;
 using VirtLab.Grading.Exercises;
@@ -175,14 +174,14 @@ public class SchedulerExerciseTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([0.3], SchedulerJudge.IdealShares(Of(2, (256, 30))));
     }
 
-    /// <summary>Round robin with a 1 ms slice: every busy vCPU the same share, whatever its weight.</summary>
+    /// <summary>Round robin with a 10 ms slice: every busy vCPU the same share, whatever its weight, and a waking one waits its turn.</summary>
     private sealed class EqualShares : IVcpuScheduler
     {
         private readonly List<ISchedulable> _line = new();
         private readonly Dictionary<ISchedulable, ulong> _since = new();
         private ulong _slice;
         public string Name => "equal-shares";
-        public void Initialize(int threads, ulong cyclesPerMs, IReadOnlyList<ISchedulable> entities) => _slice = cyclesPerMs;
+        public void Initialize(int threads, ulong cyclesPerMs, IReadOnlyList<ISchedulable> entities) => _slice = 10 * cyclesPerMs;
         public void Tick(ulong now) { }
         public void OnWake(ISchedulable e, ulong now) { if (!_line.Contains(e)) _line.Add(e); }
         public void OnDeschedule(ISchedulable e, ulong now) { if (e.State == RunState.Runnable && !_line.Contains(e)) _line.Add(e); }
