@@ -8,7 +8,7 @@ namespace VirtLab.Grading.Judging;
 /// </summary>
 public static class Judges
 {
-    public static readonly IReadOnlyList<IExerciseJudge> All = [new SizingJudge(), new Scheduling.SchedulerJudge()];
+    public static readonly IReadOnlyList<IExerciseJudge> All = [new SizingJudge(), new Scheduling.SchedulerJudge(), new Placement.PlacementJudge()];
 
     /// <summary>The judge called <paramref name="name"/>, or null.</summary>
     public static IExerciseJudge? Find(string name) => All.FirstOrDefault(j => j.Name == name);
