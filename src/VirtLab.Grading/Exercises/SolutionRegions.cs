@@ -13,7 +13,9 @@ namespace VirtLab.Grading.Exercises;
 /// </code>
 /// The student version replaces a solution region with a stub at the marker's indentation: in C#
 /// <c>// YOUR CODE HERE</c> and <c>throw new NotImplementedException();</c> (so put regions inside
-/// method bodies: the stub must compile where it lands); in assembly a <c># YOUR CODE HERE</c>
+/// method bodies: the stub must compile where it lands); a C# region of a class's own fields and
+/// helper methods is marked <c>// BEGIN SOLUTION MEMBERS</c> and becomes only the comment
+/// <c>// YOUR FIELDS AND HELPERS HERE</c>; in assembly a <c># YOUR CODE HERE</c>
 /// comment; in other files nothing. <c>BEGIN HIDDEN TESTS</c> / <c>END HIDDEN TESTS</c> regions
 /// (instructor notes, a hidden check) are removed without a stub. Any comment leader works:
 /// <c>//</c>, <c>#</c>, <c>;</c>, <c>--</c>, <c>/*</c>, <c>&lt;!--</c>.
@@ -23,7 +25,10 @@ public static partial class SolutionRegions
     /// <summary>The stub a C# solution region becomes.</summary>
     public static readonly IReadOnlyList<string> CSharpStub = ["// YOUR CODE HERE", "throw new NotImplementedException();"];
 
-    [GeneratedRegex(@"^(?<indent>\s*)(//|#|;|--|/\*|<!--)\s*(?<edge>BEGIN|END) (?<kind>SOLUTION|HIDDEN TESTS)\b")]
+    /// <summary>The stub a C# <c>BEGIN SOLUTION MEMBERS</c> region (fields and helpers at class level, where a statement would not compile) becomes.</summary>
+    public static readonly IReadOnlyList<string> CSharpMembersStub = ["// YOUR FIELDS AND HELPERS HERE"];
+
+    [GeneratedRegex(@"^(?<indent>\s*)(//|#|;|--|/\*|<!--)\s*(?<edge>BEGIN|END) (?<kind>SOLUTION|HIDDEN TESTS)\b(?<members> MEMBERS\b)?")]
     private static partial Regex Marker();
 
     /// <summary>Whether <paramref name="text"/> has any region marker.</summary>
@@ -60,7 +65,7 @@ public static partial class SolutionRegions
                 if (open is not null) throw new ExerciseFormatException(fileName, $"line {i + 1}: BEGIN {kind} inside the {open.Value.Kind} region opened on line {open.Value.Line}");
                 open = (i + 1, kind);
                 if (kind == "SOLUTION")
-                    foreach (var stub in StubFor(fileName)) output.Append(m.Groups["indent"].Value).Append(stub).Append(newline);
+                    foreach (var stub in StubFor(fileName, m.Groups["members"].Success)) output.Append(m.Groups["indent"].Value).Append(stub).Append(newline);
             }
             else
             {
@@ -73,9 +78,9 @@ public static partial class SolutionRegions
         return output.ToString();
     }
 
-    private static IReadOnlyList<string> StubFor(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    private static IReadOnlyList<string> StubFor(string fileName, bool members) => Path.GetExtension(fileName).ToLowerInvariant() switch
     {
-        ".cs" or ".csx" => CSharpStub,
+        ".cs" or ".csx" => members ? CSharpMembersStub : CSharpStub,
         ".s" or ".asm" => ["# YOUR CODE HERE"],
         _ => [],
     };

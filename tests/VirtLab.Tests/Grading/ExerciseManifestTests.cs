@@ -83,8 +83,8 @@ public class ExerciseManifestTests : IDisposable
         Assert.Contains("no exercise '09-nothing'", Assert.Throws<ExerciseFormatException>(() => new Grader(set, new GraderOptions { Exercise = "09-nothing" })).Message);
         Assert.Contains("no test is in group 'fairness'", Assert.Throws<ExerciseFormatException>(() => new Grader(set, new GraderOptions { Group = "fairness" })).Message);
         string manifest = Path.Combine(root, "06-sizing", Exercise.ManifestFile);
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"judge\": \"sizing\"", "\"judge\": \"scheduler\""));
-        Assert.Contains("unknown judge 'scheduler'", Assert.Throws<ExerciseFormatException>(() => new Grader(ExerciseSet.Load(root))).Message);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"judge\": \"sizing\"", "\"judge\": \"nonesuch\""));
+        Assert.Contains("unknown judge 'nonesuch'", Assert.Throws<ExerciseFormatException>(() => new Grader(ExerciseSet.Load(root))).Message);
     }
 
     [Fact]

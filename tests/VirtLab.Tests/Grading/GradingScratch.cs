@@ -35,16 +35,16 @@ public sealed class GradingScratch : IDisposable
     }
 
     /// <summary>
-    /// A copy of the exercises (exercise 6 with its hidden tests) under this scratch folder, with
-    /// the exercise's limits replaced when given. Returns the copy's root.
+    /// A copy of the exercises (<paramref name="exercise"/>, exercise 6 unless given, with its hidden
+    /// tests) under this scratch folder, with the exercise's limits replaced when given. Returns the copy's root.
     /// </summary>
-    public string Exercises(ResourceLimits? limits = null, string name = "exercises")
+    public string Exercises(ResourceLimits? limits = null, string name = "exercises", string exercise = Exercise)
     {
         string root = Path.Combine(Root, name);
-        Copy(Path.Combine(SourceExercises, Exercise), Path.Combine(root, Exercise));
+        Copy(Path.Combine(SourceExercises, exercise), Path.Combine(root, exercise));
         if (limits is not null)
         {
-            string manifest = Path.Combine(root, Exercise, VirtLab.Grading.Exercises.Exercise.ManifestFile);
+            string manifest = Path.Combine(root, exercise, VirtLab.Grading.Exercises.Exercise.ManifestFile);
             var json = JsonNode.Parse(File.ReadAllText(manifest), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
             json["limits"] = new JsonObject { ["cpuSeconds"] = limits.CpuSeconds, ["wallSeconds"] = limits.WallSeconds, ["memoryMiB"] = limits.MemoryMiB };
             File.WriteAllText(manifest, json.ToJsonString());

@@ -13,6 +13,15 @@ public class SolutionRegionsTests
     }
 
     [Fact]
+    public void A_csharp_members_region_becomes_a_comment_so_the_class_still_compiles()
+    {
+        string source = "class A\n{\n    // BEGIN SOLUTION MEMBERS\n    private int _f;\n    // END SOLUTION\n    int F()\n    {\n        // BEGIN SOLUTION\n        return _f;\n        // END SOLUTION\n    }\n}\n";
+        string stripped = SolutionRegions.Strip(source, "A.cs");
+        Assert.Equal("class A\n{\n    // YOUR FIELDS AND HELPERS HERE\n    int F()\n    {\n        // YOUR CODE HERE\n        throw new NotImplementedException();\n    }\n}\n", stripped);
+        Assert.Equal(2, SolutionRegions.Count(source));
+    }
+
+    [Fact]
     public void Markdown_regions_and_hidden_test_regions_vanish_and_crlf_is_kept()
     {
         string source = "# Task\r\n<!-- BEGIN SOLUTION -->\r\nThe answer is 7.\r\n<!-- END SOLUTION -->\r\nGraded: 10 points.\r\n";
