@@ -11,9 +11,12 @@ using VirtLab.Benchmarks;
 //
 //   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --hypervisor [S]  16 VMs on 4x2 threads for S simulated seconds (default 10)
 //   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --hypervisor --bdn the same 10 s under BenchmarkDotNet, beside the bare loop
+//   dotnet run -c Release --project benchmarks/VirtLab.Benchmarks -- --fleet [--quick]  the fleet simulator: the PlanetLab day, and 1k..10k synthetic VMs
 //
 // Options: --quick, --runs N (quick mode, default 3), --no-qemu. Anything else goes to BenchmarkDotNet
 // (e.g. --filter '*loop*').
+
+if (args.Length > 0 && args[0] == "--fleet") return FleetBenchmark.Run([.. args.Skip(1)]);
 
 if (args.Length > 0 && args[0] == "--hypervisor")
 {

@@ -121,7 +121,7 @@ public static class AnswersCommand
         {
             CellTimeout = NotebookCommands.Timeout(timeoutSeconds),
             Log = error,
-            EnvironmentVariables = environment,
+            Environment = environment,
         }, cancellationToken);
 
         var records = result.Document.Cells

@@ -31,7 +31,7 @@ public static class NotebookCommands
             output, notebooks, timeout,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunCourseAsync(parse.GetValue(notebooks), parse.GetValue(output), parse.GetValue(timeout), Console.Out, Console.Error, cancellationToken));
+            RunCourseAsync(parse.GetValue(notebooks), parse.GetValue(output), parse.GetValue(timeout), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
@@ -44,7 +44,7 @@ public static class NotebookCommands
         var timeout = new Option<double?>("--timeout") { Description = "Longest a single cell may run, in seconds (default 300)" };
         var run = new Command("run", "Run notebooks headlessly and save their outputs") { paths, output, stopOnError, timeout };
         run.SetAction((parse, cancellationToken) =>
-            RunNotebooksAsync(parse.GetValue(paths) ?? [], parse.GetValue(output), parse.GetValue(stopOnError), parse.GetValue(timeout), Console.Out, Console.Error, cancellationToken));
+            RunNotebooksAsync(parse.GetValue(paths) ?? [], parse.GetValue(output), parse.GetValue(stopOnError), parse.GetValue(timeout), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return new Command("notebook", "Work with VirtLab notebooks") { run };
     }
 
@@ -72,6 +72,8 @@ public static class NotebookCommands
             Site = new SiteOptions { Plotly = PlotlyScript.FromAssembly(typeof(Plotly.NET.GenericChart).Assembly) },
         };
         var result = await Course.RunAsync(lessons, site, options, log, cancellationToken);
+        foreach (var unreadable in result.Unreadable)
+            error.WriteLine($"virtlab course: cannot read {unreadable.Message}");
         foreach (var lesson in result.Lessons.Where(l => !l.Succeeded))
             foreach (var failure in lesson.Failures)
                 error.WriteLine($"virtlab course: {lesson.Document.Name}, cell {failure.Index + 1}: {failure.Status} - {FirstError(failure.Cell)}");
@@ -95,7 +97,17 @@ public static class NotebookCommands
         bool allSucceeded = true;
         foreach (var path in paths.Select(Path.GetFullPath))
         {
-            var document = NotebookDocument.Load(path);
+            NotebookDocument document;
+            try
+            {
+                document = NotebookDocument.Load(path);
+            }
+            catch (NotebookFormatException unreadable)
+            {
+                error.WriteLine($"virtlab notebook run: cannot read {unreadable.Message}");
+                allSucceeded = false;
+                continue;
+            }
             if (ReferencesLibrary(document)) DeployLibrary(document.Directory, log);
             var result = await NotebookRunner.RunAsync(document, options, cancellationToken);
             var target = outputDirectory is not null
@@ -132,7 +144,7 @@ public static class NotebookCommands
     }
 
     internal static bool ReferencesLibrary(NotebookDocument document) =>
-        document.Cells.Any(c => c.Source.Contains("\"" + NotebookLibrary.FolderName + "/VirtLab", StringComparison.Ordinal));
+        document.Cells.Any(c => NotebookLibrary.IsReferencedBy(c.Source));
 
     internal static TimeSpan? Timeout(double? seconds) => seconds switch
     {

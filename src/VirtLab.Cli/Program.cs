@@ -16,8 +16,12 @@ public static class Program
         root.Add(AssembleCommand.Create());
         root.Add(NotebookCommands.CourseCommand());
         root.Add(NotebookCommands.NotebookCommand());
+        root.Add(KernelCommands.Create());
         root.Add(ExperimentCommands.Create());
         root.Add(AnswersCommand.Create());
+        root.Add(GradeCommand.Create());
+        root.Add(ExercisesCommands.Create());
+        root.Add(FleetCommand.Create());
         return root;
     }
 

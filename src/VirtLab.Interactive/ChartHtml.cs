@@ -8,8 +8,9 @@ namespace VirtLab.Interactive;
 public enum PlotlyLoading
 {
     /// <summary>
-    /// Decide by host: inside the Polyglot kernel, <see cref="EmbedOnce"/>; everywhere else
-    /// (VirtLab's runner and course site), <see cref="FromPage"/>.
+    /// Decide by host: inside VirtLab's Jupyter kernel or the Polyglot kernel, <see cref="EmbedOnce"/>
+    /// (a live notebook has no page to provide plotly.js); in VirtLab's headless runner, whose
+    /// outputs go to the course site, <see cref="FromPage"/>.
     /// </summary>
     Auto,
 
@@ -40,9 +41,18 @@ public static class ChartHtml
     /// <summary>The height of a chart, in pixels, unless its layout sets one.</summary>
     public static int DefaultHeight { get; set; } = 420;
 
+    /// <summary>The MIME type of a Plotly figure as JSON, which JupyterLab and VS Code render natively.</summary>
+    public const string PlotlyMimeType = "application/vnd.plotly.v1+json";
+
+    /// <summary>
+    /// The <see cref="AppContext"/> key through which VirtLab's cell host says who drives it
+    /// (<c>jupyter</c> or <c>runner</c>); written by VirtLab.Notebooks' CellHost.
+    /// </summary>
+    public const string NotebookHostKey = "VirtLab.NotebookHost";
+
     /// <summary>The loading mode in effect after resolving <see cref="PlotlyLoading.Auto"/>.</summary>
     public static PlotlyLoading EffectiveLoading => Loading != PlotlyLoading.Auto ? Loading
-        : InsidePolyglotKernel() ? PlotlyLoading.EmbedOnce : PlotlyLoading.FromPage;
+        : InsidePolyglotKernel() || AppContext.GetData(NotebookHostKey) as string == "jupyter" ? PlotlyLoading.EmbedOnce : PlotlyLoading.FromPage;
 
     /// <summary>Makes the next chart embed plotly.js again (after the output that carried it was cleared).</summary>
     public static void ResetEmbedding() => Interlocked.Exchange(ref embedded, 0);
@@ -56,10 +66,12 @@ public static class ChartHtml
         if (EffectiveLoading == PlotlyLoading.EmbedOnce && Interlocked.Exchange(ref embedded, 1) == 0 && EmbeddedPlotly() is { } plotly)
         {
             // Defines window.Plotly unless the page already has it. "</script" inside the library
-            // would end the element early; "<\/script" means the same to JavaScript.
-            html.Append("<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') {\n")
+            // would end the element early; "<\/script" means the same to JavaScript. A page with
+            // require.js (classic Jupyter, nbconvert's HTML) would make plotly.js an AMD module
+            // instead of a global, so define is hidden while it runs.
+            html.Append("<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') {\nvar virtlabDefine = window.define; window.define = undefined;\n")
                 .Append(plotly.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
-                .Append("\n}</script>\n");
+                .Append("\nwindow.define = virtlabDefine;\n}</script>\n");
         }
         html.Append("<div id=\"").Append(id).Append("\" class=\"virtlab-chart\" style=\"width:100%;min-height:").Append(DefaultHeight).Append("px\"></div>\n")
             .Append("<script type=\"text/javascript\">\n(function () {\n")

@@ -39,8 +39,12 @@ public enum SweepControl
 /// Charts.Sweep("loop count", new[] { 10, 100, 1000 }, n => Charts.Bars(...))   // one chart, one slider
 /// </code>
 /// </example>
+/// Presets draw a run of the hypervisor with titles and units set: <see cref="CpuTime"/>,
+/// <see cref="VcpuTime"/>, <see cref="Memory"/>, <see cref="Exits(RunOutcome, ExitMeasure, string?)"/>,
+/// and a sweep over any option of an experiment
+/// (<see cref="Sweep{TOptions, TValue, TResult}(TOptions, System.Linq.Expressions.Expression{Func{TOptions, TValue}}, IEnumerable{TValue}, Func{TOptions, IProgress{double}?, TResult}, Func{TResult, GenericChart}, IProgress{double}?, SweepControl)"/>).
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     /// <summary>Lines over time (or any x): one line per series.</summary>
     public static GenericChart TimeSeries(string title, string xTitle, string yTitle, params Series[] series)

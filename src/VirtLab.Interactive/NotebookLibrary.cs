@@ -25,7 +25,18 @@ public static class NotebookLibrary
 
     private static readonly Lock gate = new();
 
-    /// <summary>The files <see cref="Deploy"/> copies: full paths of VirtLab.Interactive and its non-framework dependencies.</summary>
+    /// <summary>
+    /// True when a cell (or a whole notebook's text) loads VirtLab from this folder, as in
+    /// <c>#r "lib/VirtLab.Interactive.dll"</c>: hosts deploy the folder before running it.
+    /// </summary>
+    public static bool IsReferencedBy(string code) =>
+        code.Contains("\"" + FolderName + "/VirtLab", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The files <see cref="Deploy"/> copies: full paths of VirtLab.Interactive and its non-framework
+    /// dependencies, each with its XML documentation file when there is one (a kernel's inspect and
+    /// completion show those doc comments).
+    /// </summary>
     public static IReadOnlyList<string> Files()
     {
         var self = typeof(NotebookLibrary).Assembly;
@@ -39,6 +50,8 @@ public static class NotebookLibrary
             var file = Path.Combine(directory, name.Name + ".dll");
             if (!File.Exists(file)) continue; // part of .NET
             found[name.Name] = file;
+            var documentation = Path.ChangeExtension(file, ".xml");
+            if (File.Exists(documentation)) found[name.Name + ".xml"] = documentation;
             foreach (var reference in System.Reflection.Assembly.LoadFrom(file).GetReferencedAssemblies()) pending.Push(reference);
         }
         return [.. found.Values];

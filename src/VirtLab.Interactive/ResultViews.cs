@@ -21,6 +21,8 @@ public static class ResultViews
     {
         var html = Html.Open("experiment-result");
         html.Append("<div class=\"caption\">").Append(Html.Encode(result.Name)).Append("</div>");
+        if (CommandLine(result) is { } command)
+            html.Append("<div class=\"muted\">the same run from the command line: <code>").Append(Html.Encode(command)).Append("</code></div>");
         if (result.Headlines.Count > 0)
         {
             html.Append("<table><tbody>");
@@ -32,6 +34,20 @@ public static class ResultViews
         foreach (var note in result.Notes) html.Append("<div class=\"muted\">").Append(Html.Encode(note)).Append("</div>");
         return html.Append("</div>").ToString();
     }
+
+    /// <summary>
+    /// <c>virtlab experiment NAME --option value ...</c> with every option the result ran with, or
+    /// null for a result that does not carry its options.
+    /// </summary>
+    public static string? CommandLine(ExperimentResult result)
+    {
+        // Each experiment's result derives from ExperimentResult<TOptions, THeadline>, whose Options is typed.
+        if (result.GetType().GetProperty("Options")?.GetValue(result) is not ExperimentOptions options) return null;
+        var arguments = ExperimentOption.Of(options.GetType()).Select(o => $"--{o.Name} {Quoted(o.ValueIn(options))}");
+        return $"virtlab experiment {result.Name} {string.Join(' ', arguments)}";
+    }
+
+    private static string Quoted(string value) => value.Length > 0 && !value.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or ';' or '|' or '&') ? value : $"'{value}'";
 
     private static string TableBody(Table table)
     {

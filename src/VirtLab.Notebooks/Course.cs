@@ -18,8 +18,11 @@ public sealed record CourseOptions
 /// <summary>The result of <see cref="Course.RunAsync"/>: one run result per lesson and the site's index page.</summary>
 public sealed record CourseResult(IReadOnlyList<NotebookRunResult> Lessons, string IndexPath)
 {
-    /// <summary>True when every cell of every lesson succeeded.</summary>
-    public bool Succeeded => Lessons.All(l => l.Succeeded);
+    /// <summary>Lesson files that could not be read, each with the place at fault; they are left out of the site.</summary>
+    public IReadOnlyList<NotebookFormatException> Unreadable { get; init; } = [];
+
+    /// <summary>True when every lesson could be read and every cell of every lesson succeeded.</summary>
+    public bool Succeeded => Unreadable.Count == 0 && Lessons.All(l => l.Succeeded);
 
     /// <summary>0 when every lesson succeeded, 2 otherwise.</summary>
     public int ExitCode => Succeeded ? 0 : 2;
@@ -47,7 +50,7 @@ public static class Course
 
     /// <summary>
     /// Runs every lesson of <paramref name="notebooksDirectory"/> in file-name order, each with a
-    /// fresh kernel, and renders the site into <paramref name="outputDirectory"/>. Lesson files are
+    /// fresh kernel (a child process of its own), and renders the site into <paramref name="outputDirectory"/>. Lesson files are
     /// not modified; the executed notebooks are saved inside the site. <paramref name="progress"/>
     /// receives the runner's progress lines (<c>[lesson] cell 3/12 ... 0.4 s</c>).
     /// </summary>
@@ -56,15 +59,27 @@ public static class Course
         options ??= new CourseOptions();
         var runOptions = progress is null ? options.Run : options.Run with { Log = progress };
         var results = new List<NotebookRunResult>();
+        var unreadable = new List<NotebookFormatException>();
         foreach (var path in LessonFiles(notebooksDirectory))
         {
-            var lesson = NotebookDocument.Load(path);
+            NotebookDocument lesson;
+            try
+            {
+                lesson = NotebookDocument.Load(path);
+            }
+            catch (NotebookFormatException error)
+            {
+                progress?.WriteLine($"[course] cannot read {error.Message}");
+                unreadable.Add(error);
+                continue;
+            }
             results.Add(await NotebookRunner.RunAsync(lesson, runOptions, cancellationToken));
         }
         var index = CourseSite.Build(results.Select(r => r.Document), outputDirectory, options.Site);
         if (progress is not null) WriteSummary(results, options.LessonTimeLimit, progress);
-        progress?.WriteLine($"[course] {results.Count} lessons, {results.Sum(r => r.Failures.Count())} failed cells, site: {index}");
-        return new CourseResult(results, index);
+        progress?.WriteLine($"[course] {results.Count} lessons, {results.Sum(r => r.Failures.Count())} failed cells"
+                            + (unreadable.Count > 0 ? $", {unreadable.Count} unreadable" : "") + $", site: {index}");
+        return new CourseResult(results, index) { Unreadable = unreadable };
     }
 
     /// <summary>

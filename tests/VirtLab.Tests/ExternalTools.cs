@@ -53,9 +53,12 @@ public static class ExternalTools
         return exe; // not reached
     }
 
-    /// <summary>Runs a program with arguments, waits at most <paramref name="timeout"/> and captures its output.</summary>
+    /// <summary>
+    /// Runs a program with arguments, waits at most <paramref name="timeout"/> and captures its output.
+    /// <paramref name="environment"/> adds variables (a null value removes one).
+    /// </summary>
     public static ProcessResult Run(string exe, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null,
-        string? standardInput = null)
+        string? standardInput = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(exe)
         {
@@ -66,6 +69,11 @@ public static class ExternalTools
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
 
         using var process = new Process { StartInfo = start };
         var stdout = new StringBuilder();

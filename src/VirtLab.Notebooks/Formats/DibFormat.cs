@@ -22,8 +22,16 @@ internal static class DibFormat
             var source = string.Join('\n', TrimBlankLines(lines));
             if (kernel == "meta")
             {
-                if (source.Length > 0 && JsonNode.Parse(source) is JsonObject kernelInfo)
-                    metadata["polyglot_notebook"] = kernelInfo;
+                JsonNode? meta;
+                try
+                {
+                    meta = source.Length > 0 ? JsonNode.Parse(source) : null;
+                }
+                catch (System.Text.Json.JsonException error)
+                {
+                    throw new NotebookFormatException(path, "the #!meta block is not valid JSON: " + error.Message.Split(" Path: ")[0], inner: error);
+                }
+                if (meta is JsonObject kernelInfo) metadata["polyglot_notebook"] = kernelInfo;
             }
             else
             {

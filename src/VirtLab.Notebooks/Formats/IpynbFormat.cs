@@ -10,14 +10,69 @@ namespace VirtLab.Notebooks;
 /// </summary>
 internal static class IpynbFormat
 {
+    /// <summary>
+    /// Reads a notebook. Broken JSON or JSON of the wrong shape throws a
+    /// <see cref="NotebookFormatException"/> that names the line and column, or the cell and field, at fault.
+    /// </summary>
     public static NotebookDocument Parse(string json, string? path)
     {
-        var root = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException($"{path}: not a JSON object");
-        var metadata = (root["metadata"] as JsonObject)?.DeepClone().AsObject() ?? new JsonObject();
-        var defaultKernel = DefaultKernelName(metadata);
-        var cells = (root["cells"] as JsonArray ?? []).Select(node => ParseCell(node!.AsObject(), defaultKernel));
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(json);
+        }
+        catch (JsonException error)
+        {
+            throw new NotebookFormatException(path, "not valid JSON: " + WithoutPosition(error.Message),
+                error.LineNumber + 1, error.BytePositionInLine + 1, error);
+        }
+        if (parsed is not JsonObject root)
+            throw new NotebookFormatException(path, $"not a notebook: the file holds {Describe(parsed)}, not a JSON object with \"cells\"");
+        if (root["cells"] is not JsonArray cellNodes)
+            throw new NotebookFormatException(path, root.ContainsKey("worksheets")
+                ? "an nbformat 3 notebook; convert it with: jupyter nbconvert --to notebook --nbformat 4"
+                : $"not a notebook: \"cells\" is {Describe(root["cells"])}, not a list");
+
+        var metadata = root["metadata"] is JsonObject given ? given.DeepClone().AsObject() : new JsonObject();
+        string defaultKernel;
+        try
+        {
+            defaultKernel = DefaultKernelName(metadata);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new NotebookFormatException(path, $"metadata: {error.Message}", inner: error);
+        }
+        var cells = new List<NotebookCell>();
+        for (var i = 0; i < cellNodes.Count; i++)
+        {
+            var node = cellNodes[i];
+            try
+            {
+                if (node is not JsonObject cell) throw new InvalidOperationException($"expected a JSON object, found {Describe(node)}");
+                cells.Add(ParseCell(cell, defaultKernel));
+            }
+            catch (Exception error) when (error is InvalidOperationException or FormatException)
+            {
+                var place = error.Message.StartsWith("$.", StringComparison.Ordinal) ? $"cell {i + 1}, " : $"cell {i + 1} ($.cells[{i}]): ";
+                throw new NotebookFormatException(path, place + error.Message, inner: error);
+            }
+        }
         return new NotebookDocument(cells, metadata, path, NotebookFormat.Ipynb);
     }
+
+    /// <summary>System.Text.Json ends its messages with "Path: ... | LineNumber: ..."; the place is reported separately.</summary>
+    private static string WithoutPosition(string message) =>
+        message.Split(" Path: ")[0].Split(" LineNumber: ")[0].TrimEnd(' ', '|');
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "nothing (null)",
+        JsonArray => "a list",
+        JsonObject => "an object",
+        JsonValue value => $"a {value.GetValueKind().ToString().ToLowerInvariant()}",
+        _ => "something else",
+    };
 
     /// <summary>The notebook's default kernel: Polyglot's kernelInfo, else the kernelspec's language, else C#.</summary>
     public static string DefaultKernelName(JsonObject metadata)
@@ -59,7 +114,10 @@ internal static class IpynbFormat
     {
         "stream" => new StreamOutput(json["name"]?.GetValue<string>() ?? StreamOutput.StandardOutput, MultilineText.Read(json["text"])),
         "display_data" or "execute_result" => new DisplayOutput(
-            (json["data"] as JsonObject ?? []).ToDictionary(pair => pair.Key, pair => ReadData(pair.Value))),
+            (json["data"] as JsonObject ?? []).ToDictionary(pair => pair.Key, pair => ReadData(pair.Value)))
+        {
+            IsResult = json["output_type"]?.GetValue<string>() == "execute_result",
+        },
         "error" => new ErrorOutput(
             json["ename"]?.GetValue<string>() ?? "Error",
             json["evalue"]?.GetValue<string>() ?? "",
@@ -91,10 +149,10 @@ internal static class IpynbFormat
         };
     }
 
-    // A .dib has no kernelspec; give the saved .ipynb the metadata VS Code would write.
+    // A .dib has no kernelspec; give the saved .ipynb the metadata of a lesson (see KernelNames.KernelSpecName).
     private static void AddPolyglotMetadata(JsonObject metadata)
     {
-        metadata["kernelspec"] ??= new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" };
+        metadata["kernelspec"] ??= KernelNames.KernelSpecMetadata();
         metadata["language_info"] ??= new JsonObject { ["name"] = "C#" };
         metadata["polyglot_notebook"] ??= new JsonObject
         {
@@ -140,7 +198,7 @@ internal static class IpynbFormat
         DisplayOutput display => new JsonObject
         {
             ["data"] = new JsonObject(display.Data.OrderBy(pair => pair.Key, StringComparer.Ordinal)
-                .Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)MultilineText.Write(pair.Value)))),
+                .Select(pair => KeyValuePair.Create(pair.Key, DataToJson(pair.Key, pair.Value)))),
             ["metadata"] = new JsonObject(),
             ["output_type"] = "display_data",
         },
@@ -153,6 +211,23 @@ internal static class IpynbFormat
         },
         _ => throw new ArgumentOutOfRangeException(nameof(output), output, "unknown output kind"),
     };
+
+    /// <summary>Text MIME types as lists of lines; JSON ones (a Plotly figure) as the JSON value itself, as nbformat wants.</summary>
+    private static JsonNode? DataToJson(string mimeType, string value)
+    {
+        if (DisplayOutput.IsJsonMimeType(mimeType))
+        {
+            try
+            {
+                return JsonNode.Parse(value);
+            }
+            catch (JsonException)
+            {
+                // stored as text below
+            }
+        }
+        return MultilineText.Write(value);
+    }
 
     private static string NewCellId() => Guid.NewGuid().ToString("N")[..8];
 }

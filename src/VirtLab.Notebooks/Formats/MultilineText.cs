@@ -8,12 +8,16 @@ namespace VirtLab.Notebooks;
 /// </summary>
 internal static class MultilineText
 {
+    /// <summary>The text of <paramref name="node"/>; <see cref="FormatException"/> if it is neither a string nor a list of strings.</summary>
     public static string Read(JsonNode? node) => node switch
     {
         null => "",
-        JsonArray lines => string.Concat(lines.Select(line => line?.GetValue<string>() ?? "")),
-        _ => node.GetValue<string>(),
+        JsonArray lines when lines.All(IsString) => string.Concat(lines.Select(line => line?.GetValue<string>() ?? "")),
+        JsonValue value when IsString(value) => value.GetValue<string>(),
+        _ => throw new FormatException($"{node.GetPath()}: expected a string or a list of strings"),
     };
+
+    private static bool IsString(JsonNode? node) => node is null || (node is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String);
 
     public static JsonArray Write(string text)
     {

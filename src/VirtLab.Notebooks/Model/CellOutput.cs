@@ -27,6 +27,22 @@ public sealed record StreamOutput(string Name, string Text) : CellOutput
 /// </summary>
 public sealed record DisplayOutput(IReadOnlyDictionary<string, string> Data) : CellOutput
 {
+    /// <summary>
+    /// True for the value of a cell's trailing expression, which Jupyter front ends show as the
+    /// cell's result (<c>execute_result</c>, with the <c>[n]</c> count); false for <c>display(...)</c>.
+    /// VS Code stores both as <c>display_data</c>, and so does VirtLab's runner.
+    /// </summary>
+    public bool IsResult { get; init; }
+
+    /// <summary>
+    /// True for MIME types whose data is JSON (<c>application/json</c>,
+    /// <c>application/vnd.plotly.v1+json</c>, ...). Their <see cref="Data"/> entry holds JSON text,
+    /// which .ipynb files and Jupyter messages carry as a JSON value rather than as a string.
+    /// </summary>
+    public static bool IsJsonMimeType(string mimeType) =>
+        mimeType.StartsWith("application/", StringComparison.Ordinal)
+        && (mimeType.EndsWith("/json", StringComparison.Ordinal) || mimeType.EndsWith("+json", StringComparison.Ordinal));
+
     /// <summary>The HTML form of the value, if it has one.</summary>
     public string? Html => Data.GetValueOrDefault("text/html");
 

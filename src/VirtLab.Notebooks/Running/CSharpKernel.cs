@@ -1,131 +1,196 @@
-using System.Collections.Immutable;
-using System.Reflection;
-using Microsoft.AspNetCore.Html;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
-using Microsoft.DotNet.Interactive.Formatting;
+using System.Globalization;
 
 namespace VirtLab.Notebooks;
 
 /// <summary>
-/// Runs C# cells one after another as Roslyn script submissions, the way the Polyglot C# kernel
-/// does: each cell continues the state of the previous one (<see cref="ScriptState.ContinueWithAsync(string, ScriptOptions?, CancellationToken)"/>),
-/// so variables, types and usings declared in one cell are visible in the next.
+/// VirtLab's C# kernel: runs cells, one after another and sharing state, in a child process that
+/// it controls. It is the one execution engine of VirtLab: the headless <see cref="NotebookRunner"/>
+/// and the Jupyter kernel (VirtLab.Kernel) both drive it, so a cell means the same thing in both.
+/// <para>
+/// The child is what makes a student's mistake harmless. A cell that overflows its stack, calls
+/// <see cref="Environment.Exit(int)"/> or runs out of memory ends only the child: the cell gets the
+/// error "the cell ended the C# process: stack overflow; the notebook's state was reset", and a
+/// fresh child (empty state) runs the next cell. A cell that runs past its timeout, or that is
+/// interrupted and does not stop within <see cref="CSharpKernelOptions.InterruptGrace"/>, has its
+/// child killed, so it never keeps burning a core; .NET cannot abort a running thread, so killing
+/// the process is the only sure way.
+/// </para>
+/// <example>
+/// <code>
+/// await using var kernel = await CSharpKernel.StartAsync(new CSharpKernelOptions { WorkingDirectory = "notebooks" });
+/// var status = await kernel.ExecuteAsync("Console.WriteLine(6 * 7);", output => Console.WriteLine(output));
+/// </code>
+/// </example>
 /// </summary>
-internal sealed class CSharpKernel
+public sealed class CSharpKernel : IAsyncDisposable
 {
-    /// <summary>The kernel's default usings.</summary>
-    public static readonly ImmutableArray<string> DefaultImports =
-    [
-        "System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq",
-    ];
+    private readonly Lock gate = new();
+    private Task<CellProcess> child;
+    private TaskCompletionSource? interruption;
+    private bool disposed;
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> frameworkReferences = new(FrameworkReferences);
-
-    private readonly NotebookGlobals globals = new();
-    private readonly PackageRestore restore;
-    private readonly List<PackageRequest> requestedPackages = [];
-    private readonly List<string> restoreSources;
-    private readonly Dictionary<string, string> loadedPackages = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> packageAssemblies = new(StringComparer.Ordinal);
-    private ScriptOptions options;
-    private ScriptState<object>? state;
-
-    public CSharpKernel(string notebookDirectory, PackageRestore restore, IEnumerable<string> restoreSources)
+    private CSharpKernel(CSharpKernelOptions options, Task<CellProcess> child)
     {
-        this.restore = restore;
-        this.restoreSources = restoreSources.ToList();
-        options = ScriptOptions.Default
-            .WithReferences(frameworkReferences.Value)
-            .AddReferences(typeof(NotebookGlobals).Assembly, typeof(Formatter).Assembly, typeof(IHtmlContent).Assembly)
-            .WithImports(DefaultImports)
-            .WithLanguageVersion(LanguageVersion.Latest)
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebookDirectory))
-            .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebookDirectory))
-            .WithEmitDebugInformation(true)
-            .WithAllowUnsafe(true);
+        Options = options;
+        this.child = child;
+    }
+
+    /// <summary>How this kernel was started.</summary>
+    public CSharpKernelOptions Options { get; }
+
+    /// <summary>How many times the child was replaced after a crash, a timeout, an interrupt or a restart.</summary>
+    public int Replacements { get; private set; }
+
+    /// <summary>Starts the child process and waits until it can run cells.</summary>
+    public static async Task<CSharpKernel> StartAsync(CSharpKernelOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var kernel = Create(options);
+        await kernel.child.WaitAsync(cancellationToken);
+        return kernel;
     }
 
     /// <summary>
-    /// Restores the packages a cell asks for and adds their assemblies to the references of the
-    /// following submissions. Returns the newly loaded packages.
+    /// Starts the child process without waiting for it; the first request waits instead. A Jupyter
+    /// kernel uses this to answer its front end at once while the child warms up.
     /// </summary>
-    public async Task<IReadOnlyList<ResolvedPackage>> AddPackagesAsync(PackageDirectives directives, CancellationToken cancellationToken)
+    public static CSharpKernel Create(CSharpKernelOptions? options = null)
     {
-        restoreSources.AddRange(directives.Sources.Except(restoreSources));
-        var newRequests = new List<PackageRequest>();
-        foreach (var request in directives.Packages)
-        {
-            if (loadedPackages.TryGetValue(request.Name, out var loadedVersion))
-            {
-                if (request.Version is null || request.Version == loadedVersion) continue;
-                throw new PackageRestoreException(
-                    $"{request.Name} version {request.Version} cannot be added because version {loadedVersion} is already loaded. Restart the kernel (run the notebook again) to change it.");
-            }
-            newRequests.Add(request);
-        }
-        if (newRequests.Count == 0) return [];
+        options ??= new CSharpKernelOptions();
+        return new CSharpKernel(options, CellProcess.StartAsync(options, CancellationToken.None));
+    }
 
-        var restored = await restore.RestoreAsync([.. requestedPackages, .. newRequests], restoreSources, cancellationToken);
-        foreach (var package in restored.Packages)
+    /// <summary>The process id of the current child (waits for it to start).</summary>
+    public async Task<int> GetProcessIdAsync() => (await CurrentChildAsync(CancellationToken.None)).ProcessId;
+
+    /// <summary>
+    /// Runs one cell. Outputs reach <paramref name="output"/> in order, as the cell produces them
+    /// (calls never overlap). A cell that runs longer than <paramref name="timeout"/> is stopped
+    /// (see <see cref="CSharpKernelOptions.InterruptGrace"/>). Never throws for anything the cell
+    /// does: failures are error outputs and a status.
+    /// </summary>
+    public async Task<CellStatus> ExecuteAsync(string code, Action<CellOutput> output, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var process = await CurrentChildAsync(cancellationToken);
+        var outputGate = new Lock();
+        void Emit(CellOutput item)
         {
-            if (loadedPackages.TryGetValue(package.Name, out var loadedVersion) && loadedVersion != package.Version)
-                throw new PackageRestoreException(
-                    $"{package.Name} version {package.Version} cannot be added because version {loadedVersion} is already loaded. Restart the kernel (run the notebook again) to change it.");
+            lock (outputGate) output(item);
         }
 
-        requestedPackages.AddRange(newRequests);
-        var added = restored.Packages.Where(p => !loadedPackages.ContainsKey(p.Name)).ToList();
-        foreach (var package in added) loadedPackages[package.Name] = package.Version;
-        var newAssemblies = restored.AssemblyPaths.Where(packageAssemblies.Add).ToList();
-        options = options.AddReferences(newAssemblies.Select(path => MetadataReference.CreateFromFile(path)));
-        return added;
-    }
-
-    /// <summary>Runs the empty first submission that later cells continue from.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        state = await CSharpScript.Create("", options, typeof(NotebookGlobals)).RunAsync(globals, cancellationToken);
-
-    /// <summary>
-    /// Compiles and runs one cell after the last accepted one. A compile error throws
-    /// <see cref="CompilationErrorException"/>; an exception thrown by the cell's code is returned in
-    /// <see cref="ScriptState.Exception"/>. The caller decides with <see cref="Accept"/> whether the
-    /// next cell continues from the returned state (a cell that timed out is never accepted).
-    /// </summary>
-    public Task<ScriptState<object>> RunAsync(string code, CancellationToken cancellationToken)
-    {
-        var previous = state ?? throw new InvalidOperationException("call StartAsync first");
-        return previous.ContinueWithAsync(code, options, catchException: _ => true, cancellationToken);
-    }
-
-    /// <summary>
-    /// Makes <paramref name="next"/> the state later cells continue from. Variables a cell declared
-    /// before it threw stay available, as in the kernel.
-    /// </summary>
-    public void Accept(ScriptState<object> next) => state = next;
-
-    /// <summary>
-    /// Every managed assembly of the running .NET shared framework. Referencing them all is what
-    /// makes <c>System.Linq</c> (and <c>System.Net.Http</c>, ...) resolve in a script.
-    /// </summary>
-    private static ImmutableArray<MetadataReference> FrameworkReferences()
-    {
-        var directory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return [.. Directory.EnumerateFiles(directory, "*.dll").Where(IsManagedAssembly).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
-    }
-
-    private static bool IsManagedAssembly(string path)
-    {
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate) interruption = interrupted;
         try
         {
-            AssemblyName.GetAssemblyName(path);
-            return true;
+            var execution = process.ExecuteAsync(code, Emit);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (timeout is { } limit) deadline.CancelAfter(limit);
+            var stopAsked = Task.Delay(Timeout.Infinite, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            var first = await Task.WhenAny(execution, stopAsked, interrupted.Task);
+            if (first == execution) return await Finish(process, await execution, Emit);
+
+            // Asked to stop: by the timeout, by an interrupt, or by the caller.
+            var timedOut = first == stopAsked && !cancellationToken.IsCancellationRequested;
+            var what = timedOut
+                ? $"cell timed out after {timeout!.Value.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s"
+                : "the cell was interrupted";
+            process.Interrupt(what);
+            if (await Task.WhenAny(execution, Task.Delay(Options.InterruptGrace)) == execution)
+            {
+                // It stopped (or finished just in time) and the child lives on with its state.
+                var status = await execution;
+                if (status is null) return await Finish(process, status, Emit);
+                return timedOut && status == CellStatus.Interrupted ? CellStatus.TimedOut : status.Value;
+            }
+
+            Replace(process);
+            Emit(ErrorOutput.FromMessage($"{what}; it did not stop, so its C# process was ended and the notebook's state was reset"));
+            cancellationToken.ThrowIfCancellationRequested();
+            return timedOut ? CellStatus.TimedOut : CellStatus.Interrupted;
         }
-        catch (BadImageFormatException)
+        finally
         {
-            return false;
+            lock (gate) interruption = null;
         }
+    }
+
+    /// <summary>
+    /// Interrupts the running cell, if any (Jupyter's interrupt button). A cell that is sleeping,
+    /// waiting or restoring packages stops and the notebook keeps its state; one that computes
+    /// loses its process after <see cref="CSharpKernelOptions.InterruptGrace"/>.
+    /// </summary>
+    public void Interrupt()
+    {
+        lock (gate) interruption?.TrySetResult();
+    }
+
+    /// <summary>Completion candidates at <paramref name="position"/> (a UTF-16 offset) in a cell's <paramref name="code"/>.</summary>
+    public async Task<Completions> CompleteAsync(string code, int position, CancellationToken cancellationToken = default) =>
+        await (await CurrentChildAsync(cancellationToken)).CompleteAsync(code, position, cancellationToken);
+
+    /// <summary>The signature and doc comment of the name at <paramref name="position"/>, or null if there is none.</summary>
+    public async Task<Inspection?> InspectAsync(string code, int position, CancellationToken cancellationToken = default) =>
+        await (await CurrentChildAsync(cancellationToken)).InspectAsync(code, position, cancellationToken);
+
+    /// <summary>Ends the child and starts a fresh one: every variable, type and loaded package is forgotten.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        Replace(await CurrentChildAsync(cancellationToken));
+        await CurrentChildAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the child process.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task<CellProcess> last;
+        lock (gate)
+        {
+            disposed = true;
+            last = child;
+        }
+        try
+        {
+            await (await last).DisposeAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // it never started
+        }
+    }
+
+    private async Task<CellStatus> Finish(CellProcess process, CellStatus? status, Action<CellOutput> emit)
+    {
+        if (status is { } ended) return ended;
+        var reason = await process.Death;
+        var message = $"the cell ended the C# process: {reason}; the notebook's state was reset";
+        var lastWords = process.ErrorText.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(12);
+        emit(new ErrorOutput("Error", message, [message, .. lastWords]));
+        Replace(process);
+        return CellStatus.Crashed;
+    }
+
+    private Task<CellProcess> CurrentChildAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return child.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Kills <paramref name="process"/> (if it is still the current child) and starts its successor at once.</summary>
+    private void Replace(CellProcess process)
+    {
+        lock (gate)
+        {
+            if (disposed || !child.IsCompletedSuccessfully || child.Result != process) return;
+            child = ReplaceAsync(process);
+            Replacements++;
+        }
+    }
+
+    private async Task<CellProcess> ReplaceAsync(CellProcess old)
+    {
+        await old.DisposeAsync();
+        return await CellProcess.StartAsync(Options, CancellationToken.None);
     }
 }

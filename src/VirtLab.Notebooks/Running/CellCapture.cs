@@ -1,18 +1,38 @@
+using System.Text;
+
 namespace VirtLab.Notebooks;
 
 /// <summary>
-/// Collects what one running cell produces — console text and displayed values — in order.
+/// Collects what one running cell produces (console text and displayed values) and hands it on
+/// in order, as it happens, so a Jupyter front end sees a long cell's progress live.
 /// <para>
-/// <see cref="Current"/> is an <see cref="AsyncLocal{T}"/>: it follows the cell's code into the
-/// tasks and threads it starts, so a late write from a cell that timed out still lands in that
-/// cell's capture and never in the next cell's outputs.
+/// Console text is gathered for a few milliseconds and sent as one stream output, so a loop of
+/// <c>Console.Write</c> calls does not become thousands of messages. <see cref="Current"/> is an
+/// <see cref="AsyncLocal{T}"/>: it follows the cell's code into the tasks and threads it starts,
+/// so a late write from a cell that already ended is dropped instead of landing in the next cell.
 /// </para>
 /// </summary>
-internal sealed class CellCapture
+internal sealed class CellCapture : IDisposable
 {
+    /// <summary>How long console text may wait before it is sent (a front end redraws about this often).</summary>
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Pending console text is sent at once beyond this many characters.</summary>
+    private const int MaximumPendingText = 64 * 1024;
+
     private static readonly AsyncLocal<CellCapture?> current = new();
-    private readonly List<CellOutput> outputs = [];
+    private readonly Action<CellOutput> emit;
+    private readonly StringBuilder pendingText = new();
+    private readonly Lock gate = new();
+    private readonly Timer flushTimer;
+    private string? pendingStream;
     private bool closed;
+
+    public CellCapture(Action<CellOutput> emit)
+    {
+        this.emit = emit;
+        flushTimer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
+    }
 
     /// <summary>The capture of the cell whose code is running on this flow, or null outside cells.</summary>
     public static CellCapture? Current
@@ -24,32 +44,46 @@ internal sealed class CellCapture
     public void Write(string streamName, string text)
     {
         if (text.Length == 0) return;
-        lock (outputs)
+        lock (gate)
         {
             if (closed) return;
-            // Consecutive writes to one stream make one output, as in VS Code.
-            if (outputs.Count > 0 && outputs[^1] is StreamOutput last && last.Name == streamName)
-                outputs[^1] = last with { Text = last.Text + text };
-            else
-                outputs.Add(new StreamOutput(streamName, text));
+            if (pendingStream != streamName) FlushLocked();
+            pendingStream = streamName;
+            pendingText.Append(text);
+            if (pendingText.Length > MaximumPendingText) FlushLocked();
         }
     }
 
     public void Add(CellOutput output)
     {
-        lock (outputs)
+        lock (gate)
         {
-            if (!closed) outputs.Add(output);
+            if (closed) return;
+            FlushLocked();
+            emit(output);
         }
     }
 
-    /// <summary>Stops collecting and returns the outputs gathered so far.</summary>
-    public IReadOnlyList<CellOutput> Close()
+    public void Flush()
     {
-        lock (outputs)
+        lock (gate) FlushLocked();
+    }
+
+    /// <summary>Sends what is pending and stops collecting: later writes are dropped.</summary>
+    public void Dispose()
+    {
+        lock (gate)
         {
+            FlushLocked();
             closed = true;
-            return outputs.ToList();
         }
+        flushTimer.Dispose();
+    }
+
+    private void FlushLocked()
+    {
+        if (pendingStream is null || pendingText.Length == 0 || closed) return;
+        emit(new StreamOutput(pendingStream, pendingText.ToString()));
+        pendingText.Clear();
     }
 }

@@ -14,6 +14,15 @@ public enum CellStatus
 
     /// <summary>The cell was not run because an earlier cell failed and <see cref="RunOptions.StopOnError"/> was set.</summary>
     Skipped,
+
+    /// <summary>
+    /// The cell ended the C# process that ran it (stack overflow, <see cref="Environment.Exit(int)"/>,
+    /// out of memory). The process was replaced, so the notebook's state was reset.
+    /// </summary>
+    Crashed,
+
+    /// <summary>The cell was interrupted (Jupyter's interrupt button) before it ended.</summary>
+    Interrupted,
 }
 
 /// <summary>The result of one code cell: where it is, how it ended, how long it took.</summary>
@@ -22,10 +31,10 @@ public sealed record CellRunResult(int Index, NotebookCell Cell, CellStatus Stat
 /// <summary>The result of running a notebook: the executed document (cells now hold outputs) and one result per code cell.</summary>
 public sealed record NotebookRunResult(NotebookDocument Document, IReadOnlyList<CellRunResult> Cells, TimeSpan Elapsed)
 {
-    /// <summary>The cells that failed or timed out.</summary>
-    public IEnumerable<CellRunResult> Failures => Cells.Where(c => c.Status is CellStatus.Failed or CellStatus.TimedOut);
+    /// <summary>The cells that failed, timed out, crashed or were interrupted.</summary>
+    public IEnumerable<CellRunResult> Failures => Cells.Where(c => c.Status is not (CellStatus.Succeeded or CellStatus.Skipped));
 
-    /// <summary>True when no cell failed or timed out.</summary>
+    /// <summary>True when every cell that ran succeeded.</summary>
     public bool Succeeded => !Failures.Any();
 
     /// <summary>The process exit code a command-line tool should return: 0 on success, 2 if any cell failed (as dotnet-repl does).</summary>

@@ -81,7 +81,7 @@ internal sealed class PackageRestore(string cacheDirectory, TimeSpan timeout)
 
     private async Task BuildAsync(string directory, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(DotNetExecutable())
+        var start = new ProcessStartInfo(DotNetHost.Executable)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -90,9 +90,9 @@ internal sealed class PackageRestore(string cacheDirectory, TimeSpan timeout)
         };
         foreach (var argument in new[] { "build", "packages.csproj", "-c", "Release", "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false" })
             start.ArgumentList.Add(argument);
-        // When the runner itself runs under `dotnet test` or MSBuild, these point at the parent's
+        // The cell host's heap limit is not MSBuild's. When the runner itself runs under `dotnet test` or MSBuild, these point at the parent's
         // MSBuild; the child build must find its own.
-        foreach (var variable in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly" })
+        foreach (var variable in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly", CellProcess.HeapLimitVariable })
             start.Environment.Remove(variable);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
@@ -125,15 +125,6 @@ internal sealed class PackageRestore(string cacheDirectory, TimeSpan timeout)
             .DistinctBy(p => p.Name.ToLowerInvariant())
             .ToList();
         return new RestoredPackages(packages, entries.Select(e => e[0]).Distinct().ToList());
-    }
-
-    /// <summary>The dotnet host: the one the SDK told us about, the one running us, or whatever is on PATH.</summary>
-    private static string DotNetExecutable()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath)) return hostPath;
-        var processPath = Environment.ProcessPath;
-        if (processPath is not null && Path.GetFileNameWithoutExtension(processPath) == "dotnet") return processPath;
-        return "dotnet";
     }
 }
 

@@ -6,7 +6,8 @@ public sealed record RunOptions
     /// <summary>
     /// The longest a single cell may run. A cell that takes longer gets the error output
     /// "cell timed out after N s" and the run goes on (or stops, see <see cref="StopOnError"/>).
-    /// Null means no limit.
+    /// A cell that computes cannot be stopped from outside, so its C# process is ended and the
+    /// cells after it start from an empty state. Null means no limit.
     /// </summary>
     public TimeSpan? CellTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -32,10 +33,24 @@ public sealed record RunOptions
     public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Environment variables the cells see while the notebook runs, on top of the host's own
-    /// (a null value removes a variable). <c>virtlab answers</c> uses this to turn on answers mode
-    /// (<c>VIRTLAB_ANSWERS</c>) and to pick a student (<c>VIRTLAB_STUDENT</c>). The host's
-    /// environment is as before once the run ends.
+    /// Environment variables for the cells, added to the ones of this process (which the cells
+    /// always see): for example <c>VIRTLAB_STUDENT</c> for a self-check run. A null value removes
+    /// a variable.
     /// </summary>
-    public IReadOnlyDictionary<string, string?> EnvironmentVariables { get; init; } = new Dictionary<string, string?>();
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The most managed memory one notebook may use, in bytes (see <see cref="CSharpKernelOptions.MemoryLimit"/>).</summary>
+    public long? MemoryLimit { get; init; } = CSharpKernelOptions.DefaultMemoryLimit;
+
+    /// <summary>The kernel options for a notebook that lives in <paramref name="directory"/>.</summary>
+    public CSharpKernelOptions KernelOptions(string directory) => new()
+    {
+        WorkingDirectory = directory,
+        Environment = Environment,
+        MemoryLimit = MemoryLimit,
+        PackageCacheDirectory = PackageCacheDirectory,
+        RestoreSources = RestoreSources,
+        RestoreTimeout = RestoreTimeout,
+        Host = KernelHost.Runner,
+    };
 }

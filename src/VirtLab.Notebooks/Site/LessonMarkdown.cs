@@ -74,6 +74,9 @@ internal sealed partial class LessonMarkdown
     /// <summary>The HTML of a markdown cell of this lesson, links to other lessons' notebooks pointed at their pages.</summary>
     public string Html(NotebookCell cell) => PointLinksAtPages(Markdown.ToHtml(documents[cell], pipeline));
 
+    /// <summary>Markdown a cell displayed (a <c>text/markdown</c> output) as HTML, rendered as the lesson's own markdown is.</summary>
+    public static string OutputHtml(string markdown) => PointLinksAtPages(Markdown.ToHtml(markdown, pipeline));
+
     /// <summary>A short piece of markdown (a goal, a run) as inline HTML, without the paragraph around it.</summary>
     public static string InlineHtml(string markdown)
     {

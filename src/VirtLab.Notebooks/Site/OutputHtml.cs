@@ -4,14 +4,18 @@ using System.Text.RegularExpressions;
 namespace VirtLab.Notebooks;
 
 /// <summary>
-/// Renders cell outputs as HTML for a lesson page: HTML outputs inline as they are, text escaped
-/// in <c>&lt;pre&gt;</c>, errors styled. References to plotly.js on a CDN are pointed at the
-/// copy the site ships, so a page never needs the network.
+/// Renders cell outputs as HTML for a lesson page: HTML outputs inline as they are, Markdown
+/// outputs (<c>text/markdown</c>, from VirtLab.Interactive's <c>Markdown($"...")</c>) rendered as
+/// the lesson's prose is, text escaped in <c>&lt;pre&gt;</c>, errors styled. References to
+/// plotly.js on a CDN are pointed at the copy the site ships, so a page never needs the network.
 /// </summary>
 internal static partial class OutputHtml
 {
     [GeneratedRegex(@"(https?:)?//cdn\.plot\.ly/plotly(-(latest|[0-9]+(\.[0-9]+)*))?(\.min)?", RegexOptions.IgnoreCase)]
     private static partial Regex PlotlyOnCdn();
+
+    /// <summary>The MIME type of Markdown prose.</summary>
+    public const string MarkdownMimeType = "text/markdown";
 
     public static string Render(CellOutput output, string localPlotly) => output switch
     {
@@ -32,6 +36,8 @@ internal static partial class OutputHtml
     {
         if (display.Html is { } html)
             return $"""<div class="output display html">{UseLocalPlotly(html, localPlotly)}</div>""";
+        if (display.Data.GetValueOrDefault(MarkdownMimeType) is { } markdown)
+            return $"""<div class="output display markdown">{LessonMarkdown.OutputHtml(markdown)}</div>""";
         if (display.Data.GetValueOrDefault("image/svg+xml") is { } svg)
             return $"""<div class="output display image">{svg}</div>""";
         if (display.Data.GetValueOrDefault("image/png") is { } png)

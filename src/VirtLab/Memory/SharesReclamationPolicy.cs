@@ -47,7 +47,10 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
     /// </summary>
     public int HardStateGracePeriods { get; init; } = 3;
 
-    private readonly Dictionary<IReclaimableVm, (int Ballooned, ulong Instructions, int Stuck)> _progress = new();
+    // Per VM: the balloon size and instructions at the last period, and for how many periods in
+    // which its guest ran the balloon has lagged its target without growing (Stalled) and without
+    // moving at all (Frozen).
+    private readonly Dictionary<IReclaimableVm, (int Ballooned, ulong Instructions, int Stalled, int Frozen)> _progress = new();
 
     /// <summary>
     /// The shares-per-page ratio rho = S / (P * (f + k * (1 - f))), k = 1 / (1 - tau), of a VM with
@@ -67,22 +70,31 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         SharesPerPage(v.Shares, pages, pages <= 0 ? 1 : (double)v.ActivePages / pages, v.IdleMemoryTax);
 
     /// <summary>True if the VM's balloon has lagged its target without moving for <see cref="UnresponsivePeriods"/> periods in which its guest ran.</summary>
-    public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v, out var p) && p.Stuck >= UnresponsivePeriods;
+    public bool IsUnresponsive(IReclaimableVm v) => _progress.TryGetValue(v, out var p) && p.Frozen >= UnresponsivePeriods;
 
-    /// <summary>True if the VM's balloon has stood still short of its target for <see cref="HardStateGracePeriods"/> periods in which its guest ran.</summary>
-    private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v, out var p) && p.Stuck >= HardStateGracePeriods;
+    /// <summary>
+    /// True if the VM's balloon has not grown towards its target for <see cref="HardStateGracePeriods"/>
+    /// periods in which its guest ran: standing still, or shrinking because the guest takes pages
+    /// back (deflate-on-OOM). Either way the guest has no free pages left to give.
+    /// </summary>
+    private bool BalloonStalled(IReclaimableVm v) => _progress.TryGetValue(v, out var p) && p.Stalled >= HardStateGracePeriods;
 
-    // A period counts against a balloon only if it lagged and did not move although its guest ran:
-    // a guest that retired nothing (waiting for swap-ins, blocked in the low state) could not answer.
+    // A period counts against a balloon only if it lagged although its guest ran: a guest that
+    // retired nothing (waiting for swap-ins, blocked in the low state) could not answer. A balloon
+    // that shrinks while it lags has stalled (its guest takes pages back on OOM: it has no free
+    // ones) but its driver is alive; only one that does not move at all may be a driver that no
+    // longer answers.
     private void Observe(IReclaimableVm v)
     {
         int ballooned = v.BalloonedPages;
         ulong ran = v.Instructions;
         bool lagging = v.BalloonTarget > ballooned;
-        var (last, lastRan, stuck) = _progress.TryGetValue(v, out var p) ? p : (ballooned, ran, 0);
-        int now = !lagging || ballooned != last ? 0 : ran != lastRan ? stuck + 1 : stuck;
-        if (now == UnresponsivePeriods && stuck != now) UnresponsiveDetections++;
-        _progress[v] = (ballooned, ran, now);
+        var (last, lastRan, stalled, frozen) = _progress.TryGetValue(v, out var p) ? p : (ballooned, ran, 0, 0);
+        bool counts = lagging && ran != lastRan;
+        int nowStalled = !lagging || ballooned > last ? 0 : counts ? stalled + 1 : stalled;
+        int nowFrozen = !lagging || ballooned != last ? 0 : counts ? frozen + 1 : frozen;
+        if (nowFrozen == UnresponsivePeriods && frozen != nowFrozen) UnresponsiveDetections++;
+        _progress[v] = (ballooned, ran, nowStalled, nowFrozen);
     }
 
     /// <summary>How many times a VM's balloon driver was judged not answering.</summary>
@@ -129,6 +141,7 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         }
         var floors = vms.Select(v => state == ReclamationState.Low ? 0 : v.MinPages).ToList();
         var take = Revoke(vms, pagesWanted, floors);
+        if (UseBallooning && state == ReclamationState.Hard) take = ShiftFromStalledBalloons(vms, pagesWanted, floors, take);
         // Allocation targets: what each VM should hold after giving its share. With host swapping
         // the policy can enforce them: a VM whose balloon cannot give its share (its guest has no
         // free pages) is swapped in the hard state and blocked in the low state, and the other VMs
@@ -169,6 +182,31 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
             if (take[i] == 0 || (balloon && (state < ReclamationState.Hard || (state == ReclamationState.Hard && !BalloonStalled(v))))) continue;
             swapBudget -= v.SwapOut(Math.Min(take[i], swapBudget));   // the host keeps floors[i]: min, or 0 in the low state
         }
+    }
+
+    /// <summary>
+    /// Balloon feedback, in the hard state. A balloon that stands still short of its target tells
+    /// the host that its guest has no free pages left: the guest is using its memory, whatever the
+    /// sampled estimate says. A balloon that reaches its target tells it the opposite. The
+    /// active-memory estimate samples every period and averages over several, so demand that
+    /// changes within a few periods (a guest that starts a busy phase while another ends one)
+    /// reaches it late; the balloons answer within a tick. With the idle memory tax on (tau &gt; 0:
+    /// idle memory pays first), the share of a VM whose balloon has stalled is therefore asked
+    /// first of the VMs whose balloons still answer, and the stalled VM is swapped only for what
+    /// they cannot give. With tau = 0 (pure shares) a VM's entitlement is kept, and it is swapped.
+    /// </summary>
+    private int[] ShiftFromStalledBalloons(IReadOnlyList<IReclaimableVm> vms, int pagesWanted, IReadOnlyList<int> floors, int[] take)
+    {
+        bool Stalled(int i) => take[i] > 0 && vms[i].IdleMemoryTax > 0 && vms[i].HasBalloonDriver && !IsUnresponsive(vms[i]) && BalloonStalled(vms[i]);
+        var stalled = Enumerable.Range(0, vms.Count).Where(Stalled).ToHashSet();
+        if (stalled.Count == 0 || stalled.Count == vms.Count) return take;
+        // First from everyone else, as if the stalled VMs were at their floor; then whatever is
+        // left from the stalled VMs, by the same min-funding order.
+        var othersFirst = Revoke(vms, pagesWanted, Enumerable.Range(0, vms.Count).Select(i => stalled.Contains(i) ? int.MaxValue : floors[i]).ToList());
+        int left = pagesWanted - othersFirst.Sum();
+        if (left <= 0) return othersFirst;
+        var rest = Revoke(vms, left, Enumerable.Range(0, vms.Count).Select(i => stalled.Contains(i) ? floors[i] : vms[i].MappedPages - othersFirst[i]).ToList());
+        return othersFirst.Zip(rest, (a, b) => a + b).ToArray();
     }
 
     // With free memory above the high threshold, let balloons down evenly. (Not by rho: a VM that

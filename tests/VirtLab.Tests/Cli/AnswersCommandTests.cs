@@ -75,7 +75,7 @@ public sealed partial class AnswersCommandTests
         Assert.Equal(alice["T.2"].Answer, bob["T.2"].Answer); // a choice without parameters is the same for everyone
 
         // Fed back into the notebook's own Check cells, run as alice would run it, every answer is right...
-        var options = new RunOptions { CellTimeout = TimeSpan.FromMinutes(2), EnvironmentVariables = new Dictionary<string, string?> { [Student.EnvironmentVariable] = "alice" } };
+        var options = new RunOptions { CellTimeout = TimeSpan.FromMinutes(2), Environment = new Dictionary<string, string?> { [Student.EnvironmentVariable] = "alice" } };
         var original = File.ReadAllText(path);
         File.WriteAllText(path, WithAnswers(original, alice.ToDictionary(q => q.Key, q => q.Value.Answer)));
         var run = await NotebookRunner.RunAsync(NotebookDocument.Load(path), options);

@@ -34,7 +34,8 @@ public sealed class LessonTests(CourseFixture course)
         foreach (var path in Course.LessonFiles(course.NotebooksDirectory).Where(p => p.EndsWith(".ipynb", StringComparison.Ordinal)))
         {
             var json = JsonNode.Parse(File.ReadAllText(path))!;
-            Assert.Equal(".net-csharp", (string?)json["metadata"]!["kernelspec"]!["name"]);
+            Assert.Equal(KernelNames.KernelSpecName, (string?)json["metadata"]!["kernelspec"]!["name"]); // VirtLab's kernel by name; ".net-" keeps Polyglot
+            Assert.Equal("C#", (string?)json["metadata"]!["kernelspec"]!["language"]);
             Assert.Equal("csharp", (string?)json["metadata"]!["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]);
             var codeCells = json["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").ToList();
             Assert.All(codeCells, c => Assert.Equal("csharp", (string?)c!["metadata"]!["polyglot_notebook"]!["kernelName"]));

@@ -64,7 +64,7 @@ public class NotebookFormatTests
         Assert.StartsWith("{\n \"cells\": [\n  {\n   \"cell_type\"", json.ReplaceLineEndings("\n")); // one-space indent, sorted keys
         Assert.Equal(4, root["nbformat"]!.GetValue<int>());
         Assert.Equal(5, root["nbformat_minor"]!.GetValue<int>());
-        Assert.Equal(".net-csharp", root["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
+        Assert.Equal(KernelNames.KernelSpecName, root["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
         var cell = root["cells"]![1]!.AsObject();
         Assert.Equal(["cell_type", "execution_count", "id", "metadata", "outputs", "source"], cell.Select(p => p.Key));
         Assert.Equal("c1", cell["id"]!.GetValue<string>());
@@ -105,5 +105,42 @@ public class NotebookFormatTests
         Assert.Equal("C#", root["metadata"]!["kernelspec"]!["language"]!.GetValue<string>());
         Assert.All(root["cells"]!.AsArray(), cell => Assert.False(string.IsNullOrEmpty(cell!["id"]?.GetValue<string>())));
         Assert.Equal("csharp", root["cells"]![1]!["metadata"]!["polyglot_notebook"]!["kernelName"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{\n \"cells\": [\n  {\"cell_type\": \"code\",}\n ]\n}", "bad.ipynb:3:", "not valid JSON")]
+    [InlineData("[1, 2]", "bad.ipynb: not a notebook: the file holds a list", null)]
+    [InlineData("{\"cells\": [{\"cell_type\": \"code\", \"source\": 42}]}", "bad.ipynb: cell 1, $.cells[0].source: expected a string or a list of strings", null)]
+    [InlineData("{\"cells\": [\"text\"]}", "bad.ipynb: cell 1 ($.cells[0]): expected a JSON object, found a string", null)]
+    [InlineData("{\"worksheets\": []}", "bad.ipynb: an nbformat 3 notebook", null)]
+    public void A_malformed_ipynb_names_the_file_and_the_place_at_fault(string json, string expectedStart, string? expectedAlso)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "virtlab-bad-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "bad.ipynb"), json);
+            var error = Assert.Throws<NotebookFormatException>(() => NotebookDocument.Load(Path.Combine(folder, "bad.ipynb")));
+            Assert.StartsWith(Path.Combine(folder, expectedStart), error.Message);
+            if (expectedAlso is not null) Assert.Contains(expectedAlso, error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Notebook_run_reports_a_malformed_notebook_with_its_position_and_runs_the_others()
+    {
+        using var folder = new TestNotebookFolder("lesson.dib");
+        File.WriteAllText(folder.File("bad.ipynb"), "{\"cells\": [\n  {\"cell_type\": \"code\" \"source\": []}\n]}");
+
+        var result = VirtLab.Tests.Cli.CliHarness.Run("notebook", "run", folder.File("bad.ipynb"), folder.File("lesson.dib"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"virtlab notebook run: cannot read {folder.File("bad.ipynb")}:2:", result.Error);
+        Assert.DoesNotContain("internal error", result.Error);
+        Assert.True(File.Exists(folder.File("lesson.ipynb")), "the good notebook still ran and was saved");
     }
 }

@@ -76,17 +76,122 @@ public class NotebookRunnerTests
     }
 
     [Fact]
-    public async Task A_cell_that_never_ends_times_out_and_the_run_goes_on()
+    public async Task A_cell_that_never_ends_times_out_its_process_is_ended_and_the_run_goes_on_in_a_fresh_one()
     {
         using var folder = new TestNotebookFolder("timeout.ipynb");
         var notebook = NotebookDocument.Load(folder.File("timeout.ipynb"));
 
-        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(8) });
+        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(10) });
 
-        Assert.Equal("cell timed out after 8 s", Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).Value);
-        Assert.Equal([new StreamOutput("stdout", "kept after the timeout\n")], CodeCell(notebook, "c3").Outputs);
-        Assert.Equal([CellStatus.Succeeded, CellStatus.TimedOut, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
+        var firstProcess = int.Parse(Assert.IsType<StreamOutput>(Assert.Single(CodeCell(notebook, "c1").Outputs)).Text);
+        Assert.Equal("cell timed out after 10 s; it did not stop, so its C# process was ended and the notebook's state was reset",
+            Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c2").Outputs)).Value);
+        // The spinning cell's process is gone: it does not keep burning a core...
+        Assert.True(ProcessIsGone(firstProcess), $"process {firstProcess} of the timed-out cell still runs");
+        // ...so the state it held is gone too, and the next cells run in a fresh process.
+        Assert.Contains("error CS0103: The name 'before' does not exist", Assert.IsType<ErrorOutput>(Assert.Single(CodeCell(notebook, "c3").Outputs)).Value);
+        var secondProcess = int.Parse(Assert.IsType<StreamOutput>(Assert.Single(CodeCell(notebook, "c4").Outputs)).Text);
+        Assert.NotEqual(firstProcess, secondProcess);
+        Assert.Equal([CellStatus.Succeeded, CellStatus.TimedOut, CellStatus.Failed, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
         Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_cell_that_sleeps_past_its_timeout_is_woken_and_the_notebook_keeps_its_state()
+    {
+        using var folder = new TestNotebookFolder();
+        var notebook = Dib(folder, "sleep", "var before = \"kept\";", "System.Threading.Thread.Sleep(60_000);", "before");
+
+        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(10) });
+
+        Assert.Equal("cell timed out after 10 s", Assert.IsType<ErrorOutput>(Assert.Single(notebook.Cells[1].Outputs)).Value);
+        Assert.Equal("kept", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[2].Outputs)).PlainText);
+        Assert.Equal([CellStatus.Succeeded, CellStatus.TimedOut, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
+    }
+
+    [Fact]
+    public async Task A_stack_overflow_or_Environment_Exit_ends_only_the_cells_process_and_every_other_output_is_kept()
+    {
+        using var folder = new TestNotebookFolder();
+        var notebook = Dib(folder, "crashes",
+            "var x = 1;\nConsole.WriteLine(\"before the crash\");",
+            "int F(int n) => F(n + 1) + 1;\nConsole.WriteLine(\"recursing\");\nF(0)",
+            "Console.WriteLine(\"after the crash\");",
+            "x",
+            "Environment.Exit(3);",
+            "Console.WriteLine(\"after the exit\");");
+        var log = new StringWriter();
+
+        var result = await NotebookRunner.RunAsync(notebook, quick with { Log = log });
+
+        var cells = notebook.Cells;
+        Assert.Equal([new StreamOutput("stdout", "before the crash\n")], cells[0].Outputs);
+        // The output the cell wrote before it crashed is kept, then the crash is its error.
+        Assert.Equal(new StreamOutput("stdout", "recursing\n"), cells[1].Outputs[0]);
+        var overflow = Assert.IsType<ErrorOutput>(cells[1].Outputs[1]);
+        Assert.Equal("the cell ended the C# process: stack overflow; the notebook's state was reset", overflow.Value);
+        Assert.Contains(overflow.Traceback, line => line.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal([new StreamOutput("stdout", "after the crash\n")], cells[2].Outputs);
+        Assert.Contains("CS0103", Assert.IsType<ErrorOutput>(Assert.Single(cells[3].Outputs)).Value); // the state was reset
+        Assert.Equal("the cell ended the C# process: Environment.Exit(3); the notebook's state was reset",
+            Assert.IsType<ErrorOutput>(Assert.Single(cells[4].Outputs)).Value);
+        Assert.Equal([new StreamOutput("stdout", "after the exit\n")], cells[5].Outputs);
+        Assert.Equal([CellStatus.Succeeded, CellStatus.Crashed, CellStatus.Succeeded, CellStatus.Failed, CellStatus.Crashed, CellStatus.Succeeded],
+            result.Cells.Select(c => c.Status));
+        Assert.Contains("CRASHED (state reset)", log.ToString());
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Stop_on_error_stops_at_a_crash()
+    {
+        using var folder = new TestNotebookFolder();
+        var notebook = Dib(folder, "crash-stop", "Console.WriteLine(1);", "Environment.Exit(0);", "Console.WriteLine(3);");
+
+        var result = await NotebookRunner.RunAsync(notebook, quick with { StopOnError = true });
+
+        Assert.Equal([CellStatus.Succeeded, CellStatus.Crashed, CellStatus.Skipped], result.Cells.Select(c => c.Status));
+        Assert.Contains("Environment.Exit(0)", Assert.IsType<ErrorOutput>(Assert.Single(notebook.Cells[1].Outputs)).Value);
+        Assert.Empty(notebook.Cells[2].Outputs);
+    }
+
+    [Fact]
+    public async Task A_cell_that_exhausts_the_memory_limit_gets_an_error_and_the_notebook_goes_on()
+    {
+        using var folder = new TestNotebookFolder();
+        var notebook = Dib(folder, "memory",
+            "var kept = 42;",
+            "{\n    var chunks = new List<byte[]>();\n    while (true) chunks.Add(new byte[1 << 20]);\n}",
+            "kept");
+
+        var result = await NotebookRunner.RunAsync(notebook, quick with { MemoryLimit = 256L << 20 });
+
+        Assert.Contains("OutOfMemoryException", Assert.IsType<ErrorOutput>(Assert.Single(notebook.Cells[1].Outputs)).Value);
+        Assert.Equal("42", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[2].Outputs)).PlainText);
+        Assert.Equal([CellStatus.Succeeded, CellStatus.Failed, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
+    }
+
+    [Fact]
+    public async Task Cells_see_this_process_environment_and_the_variables_the_run_adds()
+    {
+        using var folder = new TestNotebookFolder();
+        var notebook = Dib(folder, "environment",
+            "Environment.GetEnvironmentVariable(\"VIRTLAB_STUDENT\")",
+            "Environment.GetEnvironmentVariable(\"VIRTLAB_TEST_FROM_PARENT\")",
+            "Environment.CurrentDirectory");
+        Environment.SetEnvironmentVariable("VIRTLAB_TEST_FROM_PARENT", "inherited");
+        try
+        {
+            await NotebookRunner.RunAsync(notebook, quick with { Environment = new Dictionary<string, string?> { ["VIRTLAB_STUDENT"] = "s-1234" } });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("VIRTLAB_TEST_FROM_PARENT", null);
+        }
+
+        Assert.Equal("s-1234", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[0].Outputs)).PlainText);
+        Assert.Equal("inherited", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[1].Outputs)).PlainText);
+        Assert.Equal(folder.Path, Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[2].Outputs)).PlainText);
     }
 
     [Fact]
@@ -130,6 +235,27 @@ public class NotebookRunnerTests
         await NotebookRunner.RunAsync(notebook, quick);
 
         Assert.Same(hostOut, Console.Out);
+    }
+
+    /// <summary>Writes a .dib notebook of C# <paramref name="cells"/> into <paramref name="folder"/> and loads it.</summary>
+    internal static NotebookDocument Dib(TestNotebookFolder folder, string name, params string[] cells)
+    {
+        var path = folder.File(name + ".dib");
+        File.WriteAllText(path, string.Concat(cells.Select(cell => "#!csharp\n\n" + cell + "\n\n")));
+        return NotebookDocument.Load(path);
+    }
+
+    internal static bool ProcessIsGone(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return process.WaitForExit(5_000);
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
     }
 
     /// <summary>Compiles C# source into a class library at <paramref name="path"/>.</summary>

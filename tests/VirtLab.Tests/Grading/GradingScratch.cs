@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using VirtLab.Grading.Exercises;
+using VirtLab.Tests.Cli;
+
+namespace VirtLab.Tests.Grading;
+
+/// <summary>
+/// A scratch folder for grader tests: a copy of the course's exercises (with limits a test can
+/// tighten), and submissions written from the bad ones in Submissions/ or from the real solution.
+/// </summary>
+public sealed class GradingScratch : IDisposable
+{
+    public const string Exercise = "06-sizing";
+
+    public GradingScratch()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "virtlab-grading-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    /// <summary>The course's exercises folder in the repository.</summary>
+    public static string SourceExercises => Path.Combine(CliHarness.RepoRoot, "exercises");
+
+    /// <summary>The solution of exercise 6 as the source version holds it.</summary>
+    public static string Solution => File.ReadAllText(Path.Combine(SourceExercises, Exercise, "Sizing.cs"));
+
+    /// <summary>A bad submission from Submissions/, with its <c>@NAME@</c> placeholders filled in.</summary>
+    public static string Bad(string name, params (string Name, string Value)[] fill)
+    {
+        string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grading", "Submissions", name + ".cs"));
+        foreach (var (key, value) in fill) text = text.Replace($"@{key}@", value.Replace("\\", "\\\\"));
+        return text;
+    }
+
+    /// <summary>
+    /// A copy of the exercises (exercise 6 with its hidden tests) under this scratch folder, with
+    /// the exercise's limits replaced when given. Returns the copy's root.
+    /// </summary>
+    public string Exercises(ResourceLimits? limits = null, string name = "exercises")
+    {
+        string root = Path.Combine(Root, name);
+        Copy(Path.Combine(SourceExercises, Exercise), Path.Combine(root, Exercise));
+        if (limits is not null)
+        {
+            string manifest = Path.Combine(root, Exercise, VirtLab.Grading.Exercises.Exercise.ManifestFile);
+            var json = JsonNode.Parse(File.ReadAllText(manifest), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
+            json["limits"] = new JsonObject { ["cpuSeconds"] = limits.CpuSeconds, ["wallSeconds"] = limits.WallSeconds, ["memoryMiB"] = limits.MemoryMiB };
+            File.WriteAllText(manifest, json.ToJsonString());
+        }
+        return root;
+    }
+
+    /// <summary>Writes <paramref name="sizing"/> as <paramref name="student"/>'s Sizing.cs under <paramref name="classFolder"/> (a student repository's layout). Returns the submission's folder.</summary>
+    public string Submission(string classFolder, string student, string sizing)
+    {
+        string folder = Path.Combine(Root, classFolder, student);
+        Directory.CreateDirectory(Path.Combine(folder, Exercise));
+        File.WriteAllText(Path.Combine(folder, Exercise, "Sizing.cs"), sizing);
+        return folder;
+    }
+
+    public static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

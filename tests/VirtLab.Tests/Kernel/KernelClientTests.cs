@@ -1,0 +1,187 @@
+using System.Text.Json.Nodes;
+using VirtLab.Tests.Notebooks;
+
+namespace VirtLab.Tests.Kernel;
+
+/// <summary>
+/// Runs Kernel/Clients/kernel_client.py once: jupyter_client's blocking client starts VirtLab's
+/// kernel from an installed kernelspec and goes through every scenario the tests below check.
+/// </summary>
+public sealed class KernelClientRun : IDisposable
+{
+    private readonly Lazy<JsonObject> results;
+
+    public KernelClientRun() => results = new Lazy<JsonObject>(Run);
+
+    public string WorkingDirectory { get; } = Path.Combine(Path.GetTempPath(), "virtlab-kernel-client-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>What the client saw (runs the client on first use, so a skip happens inside a test).</summary>
+    public JsonObject Results => results.Value;
+
+    private JsonObject Run()
+    {
+        var python = JupyterClients.RequirePython("jupyter_client");
+        Directory.CreateDirectory(WorkingDirectory);
+        var jupyterPath = JupyterClients.InstallKernel(Path.Combine(WorkingDirectory, "prefix"));
+        var resultFile = Path.Combine(WorkingDirectory, "results.json");
+        JupyterClients.Run(python, [JupyterClients.Script("kernel_client.py"), WorkingDirectory, resultFile], jupyterPath, WorkingDirectory, TimeSpan.FromMinutes(15));
+        return JsonNode.Parse(File.ReadAllText(resultFile))!.AsObject();
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(WorkingDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KernelClientCollection : ICollectionFixture<KernelClientRun>
+{
+    public const string Name = "kernel client";
+}
+
+/// <summary>VirtLab's kernel, driven by jupyter_client as VS Code or JupyterLab would drive it.</summary>
+[Collection(KernelClientCollection.Name)]
+public sealed class KernelClientTests(KernelClientRun run)
+{
+    private JsonObject Results => run.Results;
+
+    private static IEnumerable<JsonObject> Outputs(JsonNode? execution, string type) =>
+        execution!["outputs"]!.AsArray().Select(o => o!.AsObject()).Where(o => (string?)o["type"] == type);
+
+    private static JsonObject Content(JsonObject output) => output["content"]!.AsObject();
+
+    [SkippableFact]
+    public void Kernel_info_says_protocol_5_3_and_csharp()
+    {
+        var info = Results["kernel_info"]!;
+        Assert.Equal("ok", (string?)info["status"]);
+        Assert.Equal("5.3", (string?)info["protocol_version"]);
+        Assert.Equal("C#", (string?)info["language_info"]!["name"]);
+        Assert.Equal(".cs", (string?)info["language_info"]!["file_extension"]);
+        Assert.Equal("virtlab", (string?)info["implementation"]);
+    }
+
+    [SkippableFact]
+    public void Execute_streams_stdout_displays_values_and_reports_errors_with_execution_counts()
+    {
+        var stdout = Results["stdout"]!;
+        Assert.Equal("ok", (string?)stdout["status"]);
+        var stream = Content(Assert.Single(Outputs(stdout, "stream")));
+        Assert.Equal("stdout", (string?)stream["name"]);
+        Assert.Equal("hello from the kernel\n", (string?)stream["text"]);
+
+        var display = Content(Assert.Single(Outputs(Results["display"], "display_data")));
+        Assert.Equal("42", (string?)display["data"]!["text/plain"]);
+
+        var error = Results["error"]!;
+        Assert.Equal("error", (string?)error["status"]);
+        Assert.Equal("System.InvalidOperationException: boom", (string?)error["reply"]!["evalue"]);
+        Assert.Equal("System.InvalidOperationException: boom", (string?)Content(Assert.Single(Outputs(error, "error")))["evalue"]);
+        Assert.True((int)error["reply"]!["execution_count"]! > (int)stdout["reply"]!["execution_count"]!);
+    }
+
+    [SkippableFact]
+    public void A_chart_goes_out_as_plotly_json_and_as_html()
+    {
+        Assert.Equal("ok", (string?)Results["library"]!["status"]);
+        var chart = Results["chart"]!;
+        Assert.Equal("ok", (string?)chart["status"]);
+        var result = Content(Assert.Single(Outputs(chart, "execute_result")));
+        var data = result["data"]!.AsObject();
+        var figure = Assert.IsType<JsonObject>(data["application/vnd.plotly.v1+json"]); // a JSON value, not a string
+        Assert.Equal("bar", (string?)figure["data"]![0]!["type"]);
+        Assert.Contains("Plotly.newPlot", (string?)data["text/html"]);
+        Assert.Contains("if (typeof window.Plotly === 'undefined')", (string?)data["text/html"]); // the first chart carries plotly.js
+        Assert.NotNull(result["execution_count"]);
+    }
+
+    [SkippableFact]
+    public void Completion_of_a_new_machine_lists_its_members()
+    {
+        var completion = Results["completion"]!;
+        Assert.Equal("ok", (string?)completion["status"]);
+        var matches = completion["matches"]!.AsArray().Select(m => (string?)m).ToList();
+        Assert.Contains("Run", matches);
+        Assert.Contains("Harts", matches);
+        Assert.Contains("Load", matches);
+        Assert.Equal(14, (int)completion["cursor_start"]!);
+        Assert.Equal(14, (int)completion["cursor_end"]!);
+    }
+
+    [SkippableFact]
+    public void Inspect_shows_VirtLabs_doc_comment()
+    {
+        var inspection = Results["inspection"]!;
+        Assert.Equal("ok", (string?)inspection["status"]);
+        Assert.True((bool)inspection["found"]!);
+        var text = (string?)inspection["data"]!["text/plain"];
+        Assert.Contains("VirtLab.Machine.Machine", text);
+        Assert.Contains("A complete emulated RISC-V computer", text);
+        Assert.Contains("```csharp", (string?)inspection["data"]!["text/markdown"]);
+    }
+
+    [SkippableFact]
+    public void Is_complete_waits_for_an_open_brace()
+    {
+        Assert.Equal("incomplete", (string?)Results["is_complete"]!["open"]!["status"]);
+        Assert.Equal("complete", (string?)Results["is_complete"]!["closed"]!["status"]);
+    }
+
+    [SkippableFact]
+    public void An_interrupt_stops_an_endless_loop_and_the_kernel_goes_on_in_a_fresh_process()
+    {
+        var interrupt = Results["interrupt"]!;
+        Assert.Equal("error", (string?)interrupt["reply"]!["status"]);
+        Assert.StartsWith("the cell was interrupted; it did not stop", (string?)interrupt["reply"]!["evalue"]);
+        Assert.Equal("ok", (string?)interrupt["after"]!["status"]);
+        Assert.Equal("2", (string?)Content(Assert.Single(Outputs(interrupt["after"], "execute_result")))["data"]!["text/plain"]);
+        Assert.NotEqual((int)interrupt["first_child"]!, (int)interrupt["second_child"]!);
+        Assert.True(NotebookRunnerTests.ProcessIsGone((int)interrupt["first_child"]!), "the spinning cell's process still runs");
+    }
+
+    [SkippableFact]
+    public void A_stack_overflow_ends_only_the_cells_process_and_the_next_cell_runs()
+    {
+        var overflow = Results["stack_overflow"]!;
+        Assert.Equal("error", (string?)overflow["status"]);
+        Assert.Equal("the cell ended the C# process: stack overflow; the notebook's state was reset", (string?)overflow["reply"]!["evalue"]);
+        var after = Results["after_stack_overflow"]!;
+        Assert.Equal("ok", (string?)after["status"]);
+        Assert.Equal("still here\n", (string?)Content(Assert.Single(Outputs(after, "stream")))["text"]);
+    }
+
+    [SkippableFact]
+    public void A_wrongly_signed_message_is_refused_and_logged_and_the_kernel_lives_on()
+    {
+        var wrong = Results["wrong_signature"]!;
+        Assert.False((bool)wrong["ran"]!, "the wrongly signed code ran");
+        Assert.Contains("refused a message on shell: wrong signature", (string?)Results["kernel_log"]);
+        Assert.Equal("ok", (string?)wrong["after"]!["status"]);
+    }
+
+    [SkippableFact]
+    public void Two_hundred_executes_run_in_one_child_and_its_memory_is_measured()
+    {
+        var many = Results["many"]!;
+        Assert.True((bool)many["same_child"]!);
+        Assert.Equal("398", (string?)Content(Assert.Single(Outputs(many["last"], "execute_result")))["data"]!["text/plain"]);
+        var before = (long)many["rss_before_kib"]!;
+        var after = (long)many["rss_after_kib"]!;
+        Console.WriteLine($"200 executes: {(double)many["seconds"]!:0.0} s; child RSS after a full GC {before / 1024.0:0.0} MiB -> {after / 1024.0:0.0} MiB "
+                          + $"(without the GC {(long)many["rss_before_raw_kib"]! / 1024.0:0.0} -> {(long)many["rss_after_raw_kib"]! / 1024.0:0.0} MiB)");
+        // Not flat: Roslyn's script chain keeps every submission's compilation, about 1.5 MiB per
+        // cell as measured. This bound catches anything worse (outputs kept, a leak per message).
+        Assert.True(after - before < 200 * 3 * 1024, $"RSS grew from {before} KiB to {after} KiB over 200 executes");
+    }
+
+    [SkippableFact]
+    public void A_restart_forgets_the_state_and_a_shutdown_ends_the_kernel()
+    {
+        var restarted = Results["after_restart"]!;
+        Assert.Equal("error", (string?)restarted["status"]);
+        Assert.Contains("CS0103", (string?)restarted["reply"]!["evalue"]);
+        Assert.False((bool)Results["shutdown"]!["alive"]!);
+        Console.WriteLine($"kernel start: {(double)Results["start_seconds"]!:0.0} s; shutdown: {(double)Results["shutdown"]!["seconds"]!:0.0} s");
+    }
+}
