@@ -13,7 +13,7 @@ public sealed record SmtOptions : ExperimentOptions
     /// <summary>
     /// The workload pairs run on one core, each pair written WORKLOAD+WORKLOAD (separated by semicolons on the
     /// command line; mem:pages=N walks N pages of 4 KiB, touching one word every stride bytes; rounds is loop
-    /// iterations per operation). Each pair runs four times: each workload alone, then both with SMT on and off.
+    /// iterations per operation). Each pair runs each workload alone (once for a pair of the same workload), then both with SMT on and off.
     /// Empty: no pair runs (the placement runs only). Default: alu:rounds=100+alu:rounds=100;cpu:rounds=100+cpu:rounds=100;mem:pages=12,stride=64+mem:pages=12,stride=64;mem:pages=40,stride=64+mem:pages=40,stride=64;cpu:rounds=100+mem:pages=40,stride=64.
     /// </summary>
     public IReadOnlyList<WorkloadPair> Pairs { get; init; } =
