@@ -69,7 +69,7 @@ public sealed class LessonTests(CourseFixture course)
         Assert.Contains("hart 0: up; hart 1 sleeps in wfi", text);   // the SMP guest: hart 1 parked until the IPI
         Assert.Contains("hart 1: woken by an IPI", text);
         Assert.Contains("hart 0: woken, switching off", text);
-        Assert.Contains("\"updatemenus\"", shown);                   // the pair drop-down
+        Assert.Contains("cpu:rounds=100+mem:pages=40,stride=64", shown); // the last step of the slider over the pairs
         Assert.Contains("\"sliders\"", shown);                       // the cache-size slider
         Assert.Contains("slightly more than half", shown);           // prose computed from the alu pair
     }
