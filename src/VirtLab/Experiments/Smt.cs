@@ -47,7 +47,7 @@ public static class Smt
         double duration = options.DurationMilliseconds;
         var core = new SmtCoreModel { CacheBytes = options.CacheKiB * 1024 };
         double warmup = Math.Min(30, duration / 3);
-        var slices = new ProgressSlices(progress, options.Pairs.Count * 4 + Placements.Length);
+        var slices = new ProgressSlices(progress, options.Pairs.Sum(p => p.First == p.Second ? 3 : 4) + (options.Placements ? Placements.Length : 0));
         int done = 0;
 
         RunOutcome RunVms(HostConfig host, IReadOnlyList<Workload> workloads, int vcpusEach = 1)
@@ -67,7 +67,8 @@ public static class Smt
         {
             var (a, b) = (pair.First, pair.Second);
             double aloneA = RunVms(new HostConfig { Cores = 1 }, [a]).OpsPerSecond("t0", warmup);
-            double aloneB = RunVms(new HostConfig { Cores = 1 }, [b]).OpsPerSecond("t0", warmup);
+            // The same workload alone, with the same seed, runs the same: a pair of twins needs one alone run.
+            double aloneB = b == a ? aloneA : RunVms(new HostConfig { Cores = 1 }, [b]).OpsPerSecond("t0", warmup);
             foreach (bool smt in new[] { true, false })
             {
                 var run = RunVms(new HostConfig { Cores = 1, ThreadsPerCore = smt ? 2 : 1 }, [a, b]);
@@ -79,7 +80,7 @@ public static class Smt
         // Placement on a 2-core SMT host: busy vCPUs of ALU-bound guests, as one-vCPU VMs or as two-vCPU VMs.
         var placements = new List<SmtPlacementRow>();
         double aware = 0;
-        foreach (var (policy, host, vms, vcpusEach) in Placements)
+        foreach (var (policy, host, vms, vcpusEach) in options.Placements ? Placements : [])
         {
             var run = RunVms(host, Enumerable.Repeat(options.PlacementWorkload, vms).ToList(), vcpusEach);
             double ops = run.Host.Vms.Sum(v => run.OpsPerSecond(v.Name, warmup));

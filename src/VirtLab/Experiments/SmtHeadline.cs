@@ -30,9 +30,12 @@ public sealed class SmtHeadline : ExperimentHeadline
         (_placements.FirstOrDefault(r => r.Policy == policy && r.Vms == vms && r.Vcpus == vcpus)
          ?? throw new KeyNotFoundException($"no placement run {policy} with {vms} VMs and {vcpus} vCPUs")).TotalOpsPerSecond;
 
-    internal override IEnumerable<(string Name, string Value)> Sentences() =>
-        _pairs.Where(r => r.SmtOn)
-            .Select(r => (r.Pair.ToString(), Invariant($"SMT core throughput {r.CoreRelative:F2}x of one thread alone (per thread {r.Thread0Relative:F2} / {r.Thread1Relative:F2})")))
-            .Append(("placement", Invariant($"packed gets {PackedShareOfSmtAware:P0} of smt-aware; with 4 busy vCPUs one-thread-per-core loses {OneThreadPerCoreLoss:P0} vs SMT, ") +
-                Invariant($"same-vm-siblings gets {SameVmSiblingsShare(1):P0} of SMT's throughput with one-vCPU VMs and {SameVmSiblingsShare(2):P0} with two-vCPU VMs")));
+    internal override IEnumerable<(string Name, string Value)> Sentences()
+    {
+        foreach (var r in _pairs.Where(r => r.SmtOn))
+            yield return (r.Pair.ToString(), Invariant($"SMT core throughput {r.CoreRelative:F2}x of one thread alone (per thread {r.Thread0Relative:F2} / {r.Thread1Relative:F2})"));
+        if (_placements.Count == 0) yield break;   // run with placements = false
+        yield return ("placement", Invariant($"packed gets {PackedShareOfSmtAware:P0} of smt-aware; with 4 busy vCPUs one-thread-per-core loses {OneThreadPerCoreLoss:P0} vs SMT, ") +
+            Invariant($"same-vm-siblings gets {SameVmSiblingsShare(1):P0} of SMT's throughput with one-vCPU VMs and {SameVmSiblingsShare(2):P0} with two-vCPU VMs"));
+    }
 }

@@ -316,10 +316,11 @@ public sealed partial class Host
                 }
                 t.Last = e;
                 if (budget == 0) break;
-                double ipc = IpcFor(t, e);
+                double ipc = IpcFor(t, e, out bool siblingBusy);
                 ulong used = e.Run(time, budget, ipc);
                 _scheduler.Account(e, used, time);
                 e.Sched.RunThisStep += used;
+                if (siblingBusy) e.Sched.SiblingBusyCycles += used;
                 t.BusyCycles += used;
                 budget -= used; time += used;
                 if (e.State != RunState.Runnable) Deschedule(t, time);
@@ -380,7 +381,8 @@ public sealed partial class Host
         _scheduler.OnDeschedule(e, now);
     }
 
-    private double IpcFor(HardwareThread t, ISchedulable e)
+    /// <summary>The instructions per cycle of <paramref name="e"/> on <paramref name="t"/>, and whether the other thread of the core runs something else meanwhile.</summary>
+    private double IpcFor(HardwareThread t, ISchedulable e, out bool siblingBusy)
     {
         ExecutionProfile? sibling = null;
         if (t.SiblingIndex >= 0)
@@ -388,6 +390,7 @@ public sealed partial class Host
             var s = _threads[t.SiblingIndex];
             if (s.Usable && s.Current is { } other && !ReferenceEquals(other, e)) sibling = other.Profile;
         }
+        siblingBusy = sibling is not null;
         return CachedIpc(e.Profile, sibling);
     }
 

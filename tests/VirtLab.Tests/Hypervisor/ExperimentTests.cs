@@ -104,6 +104,27 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void Smt_experiment_runs_only_the_parts_asked_for()
+    {
+        WorkloadPair twins = new(Workload.Cpu(), Workload.Cpu());
+        var reported = new List<double>();
+        var pairsOnly = Smt.Run(new() { DurationMilliseconds = 30, Pairs = [twins], Placements = false }, new Progress(reported));
+        Assert.Equal(2, pairsOnly.Pairs.Count);
+        Assert.Empty(pairsOnly.Placements);
+        Assert.Equal(1.0, reported[^1], 9);   // a pair of twins runs alone once, and the progress still reaches the end
+        Assert.DoesNotContain(pairsOnly.Headline.Sentences(), h => h.Name == "placement");
+        Assert.Throws<KeyNotFoundException>(() => pairsOnly.Headline.OneThreadPerCoreLoss);
+
+        var placementsOnly = Smt.Run(new() { DurationMilliseconds = 30, Pairs = [] });
+        Assert.Empty(placementsOnly.Pairs);
+        Assert.Equal(6, placementsOnly.Placements.Count);
+        Assert.InRange(placementsOnly.Headline.OneThreadPerCoreLoss, 0.05, 0.3);
+
+        var e = Assert.Throws<ConfigurationException>(() => Smt.Run(new() { Pairs = [], Placements = false }));
+        Assert.Equal("pairs: is empty and placements is false: there is nothing to run", e.Message);
+    }
+
+    [Fact]
     public void Invalid_experiment_options_name_the_option()
     {
         var e = Assert.Throws<ConfigurationException>(() => CpuOvercommit.Run(new() { PhysicalCpus = 0 }));

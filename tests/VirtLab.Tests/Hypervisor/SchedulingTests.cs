@@ -241,6 +241,36 @@ public class SchedulingTests
     }
 
     [Fact]
+    public void Sibling_busy_time_is_the_run_time_beside_a_busy_sibling_thread()
+    {
+        // Three busy one-vCPU VMs on two SMT cores: SMT-aware placement gives one a core of its own and
+        // puts the other two on the two threads of the other core.
+        var host = new Host(SmallHost(cores: 2, threadsPerCore: 2));
+        var vms = Enumerable.Range(0, 3).Select(i => host.CreateVm(new VmConfig { Name = $"v{i}", Workload = Workload.Alu() })).ToList();
+        host.RunFor(20);
+        var byCore = vms.Select(v => v.Vcpus[0]).GroupBy(v => host.Threads[v.Sched.Thread].Core).ToList();
+        var alone = Assert.Single(byCore, g => g.Count() == 1).Single();
+        Assert.Equal(0ul, alone.Sched.SiblingBusyCycles);
+        foreach (var shared in Assert.Single(byCore, g => g.Count() == 2))
+            Assert.InRange((double)shared.Sched.SiblingBusyCycles / shared.Sched.RunCycles, 0.95, 1.0);
+
+        // Without SMT there is no sibling, and an idle sibling (a sleeping VM) is not a busy one.
+        var plain = new Host(SmallHost(cores: 1));
+        var vm = plain.CreateVm(new VmConfig { Name = "v", Workload = Workload.Alu() });
+        plain.RunFor(5);
+        Assert.Equal(0ul, vm.Vcpus[0].Sched.SiblingBusyCycles);
+        var quiet = new Host(new HostConfig { Cores = 1, ThreadsPerCore = 2 });
+        var busy = quiet.CreateVm(new VmConfig { Name = "busy", Workload = Workload.Alu() });
+        var sleeper = quiet.CreateVm(new VmConfig { Name = "sleeper", Workload = Workload.Io(workRounds: 10, sleepTicks: 5), TickMilliseconds = 1 });
+        quiet.RunFor(20);
+        Assert.True(sleeper.Vcpus[0].Sched.WaitCycles > quiet.Now / 2, "the sleeper sleeps most of the time");
+        var b = busy.Vcpus[0].Sched;
+        Assert.True(b.SiblingBusyCycles > 0 && b.SiblingBusyCycles < b.RunCycles / 2,
+            $"beside a VM that mostly sleeps: {b.SiblingBusyCycles} of {b.RunCycles} cycles with the sibling busy");
+        Assert.True(sleeper.Vcpus[0].Sched.SiblingBusyCycles <= sleeper.Vcpus[0].Sched.RunCycles);
+    }
+
+    [Fact]
     public void Same_vm_siblings_never_puts_two_vms_on_one_core_and_still_pairs_a_vms_own_vcpus()
     {
         var host = new Host(SmallHost(cores: 2, threadsPerCore: 2) with { Placement = SmtPlacement.SameVmSiblings });

@@ -88,7 +88,8 @@ public sealed class BrowserTests(CourseFixture course)
                 else if (await chart.Locator(".updatemenu-container").CountAsync() > 0) await PickLastMenuEntryAsync(chart);
                 else continue;
 
-                await chart.EvaluateAsync($"(el, before) => new Promise((resolve, reject) => {{ const t0 = Date.now(); (function poll() {{ if (({ChartState})(el) !== before) resolve(); else if (Date.now() - t0 > 5000) reject(new Error('the chart did not change')); else setTimeout(poll, 50); }})(); }})", before);
+                // Plotly moves the control first and restyles the traces a moment later: wait for all three to change.
+                await chart.EvaluateAsync($"(el, before) => new Promise((resolve, reject) => {{ const was = JSON.parse(before), t0 = Date.now(); (function poll() {{ const now = JSON.parse(({ChartState})(el)); if (['active', 'visible', 'plot'].every(k => JSON.stringify(now[k]) !== JSON.stringify(was[k]))) resolve(); else if (Date.now() - t0 > 15000) reject(new Error('the chart did not change: ' + JSON.stringify(now.active) + ' ' + JSON.stringify(now.visible))); else setTimeout(poll, 50); }})(); }})", before);
                 var after = System.Text.Json.JsonDocument.Parse(await chart.EvaluateAsync<string>(ChartState)).RootElement;
                 var was = System.Text.Json.JsonDocument.Parse(before).RootElement;
                 Assert.NotEqual(was.GetProperty("active").ToString(), after.GetProperty("active").ToString());

@@ -106,4 +106,19 @@ public sealed class LessonTests(CourseFixture course)
         // it says "no VM starves" only while the fallback costs the slowest VM less than half its progress.
         Assert.Contains("and no VM starves", prose);
     }
+
+    [Fact]
+    public void The_hyper_threading_lesson_shows_two_harts_on_one_core_and_its_computed_prose()
+    {
+        var lesson = course.Result.Lessons.Single(l => l.Document.Name == "05-hyper-threading").Document;
+        var text = string.Concat(lesson.Cells.SelectMany(c => c.Outputs).OfType<StreamOutput>().Select(s => s.Text));
+        var shown = string.Concat(lesson.Cells.SelectMany(c => c.Outputs).OfType<DisplayOutput>().SelectMany(d => d.Data.Values));   // HTML, charts, Markdown prose
+        Assert.Contains("hart 0: up; hart 1 sleeps in wfi", text);   // the SMP guest: hart 1 parked until the IPI
+        Assert.Contains("hart 1: woken by an IPI", text);
+        Assert.Contains("hart 0: woken, switching off", text);
+        Assert.Contains("cpu:rounds=100+mem:pages=40,stride=64", shown); // the last entry of the drop-down over the pairs
+        Assert.Contains("\"updatemenus\"", shown);                   // issue 12: the gain by pair behind a drop-down
+        Assert.Contains("\"sliders\"", shown);                       // the cache-size slider
+        Assert.Contains("slightly more than half", shown);           // prose computed from the alu pair
+    }
 }
