@@ -58,6 +58,19 @@ public static class ChartHtml
     /// <summary>Makes the next chart embed plotly.js again (after the output that carried it was cleared).</summary>
     public static void ResetEmbedding() => Interlocked.Exchange(ref embedded, 0);
 
+    /// <summary>
+    /// The chart as plain text: "chart: " and its title. A front end that cannot draw HTML or
+    /// Plotly JSON shows this; the object's default text would be its F# internals.
+    /// </summary>
+    public static string PlainText(GenericChart chart)
+    {
+        using var figure = System.Text.Json.JsonDocument.Parse(FigureJson(chart));
+        string? title = figure.RootElement.TryGetProperty("layout", out var layout) && layout.TryGetProperty("title", out var t)
+            ? (t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : t.TryGetProperty("text", out var text) ? text.GetString() : null)
+            : null;
+        return string.IsNullOrEmpty(title) ? "chart" : "chart: " + title;
+    }
+
     /// <summary>The HTML for <paramref name="chart"/>.</summary>
     public static string Render(GenericChart chart)
     {

@@ -57,8 +57,9 @@ public static class VirtLabFormatters
             Formatter.Register<ExperimentResult>((result, writer) => writer.Write(result.ToText()), PlainTextFormatter.MimeType);
             // The figure as JSON too: JupyterLab and VS Code draw this MIME type themselves, with no
             // script to trust and no network; HTML stays first for the course site and nbconvert.
-            Formatter.Register<GenericChart>((chart, writer) => writer.Write(GenericChart.toFigureJson(chart)), ChartHtml.PlotlyMimeType);
+            Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.FigureJson(chart)), ChartHtml.PlotlyMimeType);
             Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), html, ChartHtml.PlotlyMimeType);
+            Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.PlainText(chart)), PlainTextFormatter.MimeType);
             Formatter.Register<ProgramListing>((listing, writer) => writer.Write(listing.ToString()), PlainTextFormatter.MimeType);
             Formatter.Register<Question>((question, writer) => writer.Write(SelfCheckViews.QuestionHtml(question)), html);
             Formatter.Register<Question>((question, writer) => writer.Write(question.ToString()), PlainTextFormatter.MimeType);
