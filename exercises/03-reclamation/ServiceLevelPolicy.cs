@@ -17,9 +17,6 @@ public sealed class ServiceLevelPolicy : IReclamationPolicy
     /// <summary>Per VM: its balloon at the last period, its guest's instructions then, and for how many periods it has lagged without growing.</summary>
     private readonly Dictionary<IReclaimableVm, (int Ballooned, ulong Instructions, int Stalled)> _seen = new();
 
-    /// <summary>Pages a VM holds beyond what its guest is using (the sampled estimate): what a balloon can take without hurting.</summary>
-    private static int Idle(IReclaimableVm v) => Math.Max(0, v.MappedPages - v.ActivePages);
-
     private void Observe(IReclaimableVm v)
     {
         var (last, ran, stalled) = _seen.TryGetValue(v, out var s) ? s : (v.BalloonedPages, v.Instructions, 0);
@@ -31,15 +28,26 @@ public sealed class ServiceLevelPolicy : IReclamationPolicy
     private bool Stalled(IReclaimableVm v) => !v.HasBalloonDriver || (_seen.TryGetValue(v, out var s) && s.Stalled >= GracePeriods);
 
     /// <summary>
-    /// Splits <paramref name="pages"/> over the VMs in proportion to their idle pages per share (a VM that
-    /// paid more gives less of what it does not use); if none has idle pages, in proportion to what they hold above their floor.
+    /// Who gives how much: min-funding revocation (the given <see cref="SharesReclamationPolicy.Revoke"/>),
+    /// pages taken one at a time from the VM with the fewest shares per page it holds, idle pages
+    /// counted dearer. A VM that paid more, or uses what it holds, gives last.
     /// </summary>
-    private static int[] Split(IReadOnlyList<IReclaimableVm> vms, int pages, int[] floors)
+    private static int[] Split(IReadOnlyList<IReclaimableVm> vms, int pages, IReadOnlyList<int> floors) => SharesReclamationPolicy.Revoke(vms, pages, floors);
+
+    /// <summary>
+    /// A balloon that stands still short of its target says its guest has no free pages: it is busy,
+    /// whatever the lagging active-memory estimate says, and swapping it would cost swap-ins soon. So
+    /// its share is asked first of the VMs whose balloons still answer; it gives only what they cannot.
+    /// </summary>
+    private int[] AskAnsweringBalloonsFirst(IReadOnlyList<IReclaimableVm> vms, int pages, int[] floors, int[] take)
     {
-        double[] weight = [.. vms.Select((v, i) => v.MappedPages > floors[i] ? (double)Idle(v) / v.Shares : 0)];
-        if (weight.Sum() <= 0) weight = [.. vms.Select((v, i) => (double)Math.Max(0, v.MappedPages - floors[i]) / v.Shares)];
-        double sum = weight.Sum();
-        return [.. vms.Select((v, i) => sum <= 0 ? 0 : Math.Min(v.MappedPages - floors[i], (int)Math.Ceiling(pages * weight[i] / sum)))];
+        var busy = Enumerable.Range(0, vms.Count).Where(i => take[i] > 0 && vms[i].HasBalloonDriver && Stalled(vms[i])).ToHashSet();
+        if (busy.Count == 0 || busy.Count == vms.Count) return take;
+        var first = Split(vms, pages, [.. Enumerable.Range(0, vms.Count).Select(i => busy.Contains(i) ? int.MaxValue : floors[i])]);
+        int left = pages - first.Sum();
+        if (left <= 0) return first;
+        var rest = Split(vms, left, [.. Enumerable.Range(0, vms.Count).Select(i => busy.Contains(i) ? floors[i] : vms[i].MappedPages - first[i])]);
+        return [.. first.Zip(rest, (a, b) => a + b)];
     }
     // END SOLUTION
 
@@ -63,20 +71,23 @@ public sealed class ServiceLevelPolicy : IReclamationPolicy
         }
         int[] floors = [.. vms.Select(v => state == ReclamationState.Low ? 0 : v.MinPages)];
         int[] take = Split(vms, pagesWanted, floors);
-        int swapBudget = MaxSwapOutsPerPeriod;
+        if (state == ReclamationState.Hard) take = AskAnsweringBalloonsFirst(vms, pagesWanted, floors, take);
         for (int i = 0; i < vms.Count; i++)
         {
             var v = vms[i];
             v.TargetPages = Math.Max(floors[i], v.MappedPages - take[i]);
-            if (take[i] == 0) continue;
-            if (v.HasBalloonDriver)
-            {
-                // Ask the balloon for its share on top of what it is still delivering.
-                int outstanding = Math.Max(0, v.BalloonTarget - v.BalloonedPages);
-                v.BalloonTarget = Math.Min(v.MaxPages - floors[i], v.BalloonTarget + Math.Max(0, take[i] - outstanding));
-            }
-            // Swap only what a balloon cannot deliver: in the hard state once it has stalled, in the low state at once.
-            bool swap = v.CanSwap && (state == ReclamationState.Low || (state == ReclamationState.Hard && Stalled(v)));
+            if (take[i] == 0 || !v.HasBalloonDriver) continue;
+            // Ask the balloon for its share on top of what it is still delivering.
+            int outstanding = Math.Max(0, v.BalloonTarget - v.BalloonedPages);
+            v.BalloonTarget = Math.Min(v.MaxPages - floors[i], v.BalloonTarget + Math.Max(0, take[i] - outstanding));
+        }
+        // Swap only what a balloon cannot deliver: in the hard state once it has stalled, in the low
+        // state at once; the VM with the fewest shares per page first, within the swap bandwidth.
+        int swapBudget = MaxSwapOutsPerPeriod;
+        foreach (int i in Enumerable.Range(0, vms.Count).OrderBy(i => SharesReclamationPolicy.SharesPerPage(vms[i], vms[i].MappedPages)))
+        {
+            var v = vms[i];
+            bool swap = take[i] > 0 && v.CanSwap && (state == ReclamationState.Low || (state == ReclamationState.Hard && Stalled(v)));
             if (swap && swapBudget > 0) swapBudget -= v.SwapOut(Math.Min(take[i], swapBudget));
         }
         // END SOLUTION
@@ -86,8 +97,8 @@ public sealed class ServiceLevelPolicy : IReclamationPolicy
     public IReclaimableVm ChooseVictim(IReadOnlyList<IReclaimableVm> candidates, Random random)
     {
         // BEGIN SOLUTION
-        // The one with the most idle memory per share: its page is the least likely to be touched again soon.
-        return candidates.MaxBy(v => (double)Idle(v) / v.Shares)!;
+        // The one with the fewest shares per page it holds (idle pages dearer): the same order as Reclaim's.
+        return candidates.MinBy(v => SharesReclamationPolicy.SharesPerPage(v, v.MappedPages))!;
         // END SOLUTION
     }
 }
