@@ -32,7 +32,7 @@ public class ReclamationExerciseTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(4, tests.Count);
         Assert.All(tests, t => Assert.True(t.Status == TestStatus.Passed, $"{t.Test}: {t.Status}: {t.Message}"));
         Assert.Equal(10, result.Points);
-        Assert.Matches(@"^progress of unconstrained: vm0 \d+ %, vm1 \d+ %, vm2 \d+ % \(worst \d+ %, service level 70 %, none below 40 %\); \d+ pages swapped out, the built-in shares policy \d+ ", tests[0].Message);
+        Assert.Matches(@"^progress of unconstrained: vm0 \d+ %, vm1 \d+ %, vm2 \d+ % \(worst \d+ %; the built-in's worst \d+ %; full marks from \d+ %, none below \d+ %\); \d+ pages swapped out, the built-in shares policy \d+ \(full marks up to \d+, none from \d+\)$", tests[0].Message);
         Assert.All(tests.Where(t => t.Hidden), t => Assert.Equal("correct", t.Message));
     }
 
@@ -150,10 +150,17 @@ public class ReclamationExerciseTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_policy_that_does_nothing_leaves_the_host_to_swap_on_demand_and_earns_what_that_is_worth()
     {
-        var (q, log) = Logged("mix-3", 7, () => new DoNothing());
-        var verdict = Judge(q, log);
-        output.WriteLine($"{q}: {verdict.Fraction:0.00} {verdict.Feedback}");
-        Assert.True(verdict.Fraction < 1, verdict.Feedback);
+        // On some mixes on-demand swapping of random pages gets by; over several it costs points that the built-in earns on every one.
+        double total = 0;
+        for (int seed = 1; seed <= 4; seed++)
+        {
+            var (q, log) = Logged("mix-3", seed, () => new DoNothing());
+            var verdict = Judge(q, log);
+            output.WriteLine($"{q}: {verdict.Fraction:0.00} {verdict.Feedback}");
+            Assert.DoesNotContain(log.Decisions, d => d.StartsWith("balloon ", StringComparison.Ordinal) || d.StartsWith("swap ", StringComparison.Ordinal));
+            total += verdict.Fraction;
+        }
+        Assert.True(total < 3.5, $"doing nothing earned {total:0.00} of 4");
     }
 
     /// <summary>Sets no balloon, no target and swaps nothing: the host swaps a random VM's page whenever a fault finds no free frame.</summary>
