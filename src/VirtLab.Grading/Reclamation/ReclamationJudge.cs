@@ -112,7 +112,7 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
         double fraction = 0.5 * service + 0.5 * swapping;
 
         string progress = string.Join(", ", q.Vms.Select((v, i) => Invariant($"{v.Name} {100 * got.Progress[i] / Math.Max(1, reference.Unconstrained[i]):0} %{(got.Stopped[i] is { } why ? $" (stopped: {why})" : "")}")));
-        string measured = Invariant($"progress of unconstrained: {progress} (worst {100 * worst:0} %; the built-in's worst {100 * builtInWorst:0} %; full marks from {100 * bar:0} %, none below {100 * none:0} %); ")
+        string measured = Invariant($"progress of unconstrained: {progress} (worst {100 * worst:0} %; the built-in's worst {100 * builtInWorst:0} %; full marks from {100 * Math.Max(0, bar):0} %, none below {100 * Math.Max(0, none):0} %); ")
             + Invariant($"{got.SwapOuts} pages swapped out, the built-in {reference.BuiltIn.Name} policy {reference.BuiltIn.SwapOuts} (full marks up to {fullSwaps:0}, none from {noSwaps:0})")
             + (service > 0 ? "" : "; swapping earns nothing while a VM misses the service level by that much");
         return fraction >= 1 ? Verdict.Correct(measured) : fraction <= 0 ? Verdict.Wrong(measured) : Verdict.Partly(fraction, measured);
