@@ -19,7 +19,7 @@ namespace VirtLab.Grading.Reclamation;
 /// progress (its guest's own counter) against the same VM on a host with RAM to spare, and the
 /// pages swapped out against a run under the built-in <see cref="SharesReclamationPolicy"/>. A log
 /// that does not fit earns nothing; a forged log that fits is just another policy, judged on what it did.
-/// <para>Test parameters: <c>vms</c> (3, 2..5), <c>overcommit</c> (1.5, 1.1..2.0), <c>durationMs</c> (100, 40..300).</para>
+/// <para>Test parameters: <c>vms</c> (3, 2..5), <c>overcommit</c> (1.5, 1.1..2.0), <c>durationMs</c> (300, 50..500).</para>
 /// <para>Points: half for the service level (the worst VM's progress, relative to unconstrained, of
 /// at least <see cref="ServiceLevel"/>, or of at least the built-in's worst VM on a mix where the built-in
 /// misses it, less <see cref="ServiceTolerance"/>, earns all of that half, falling linearly to none <see cref="ServiceMargin"/> below), half for swapping (at most <see cref="FullMarksSwapFactor"/>
@@ -29,7 +29,7 @@ namespace VirtLab.Grading.Reclamation;
 /// </summary>
 public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, ReclamationLog>
 {
-    /// <summary>A VM's configured size, in pages (1 MiB): small, so that a test's four runs take about a second.</summary>
+    /// <summary>A VM's configured size, in pages (1 MiB): small, so that a test's four runs of 300 ms take well under a second.</summary>
     private const int VmPages = 256;
     /// <summary>Memory shares a VM is drawn from: half, the default, and twice the default of 1000.</summary>
     private static readonly int[] Shares = [500, 1000, 1000, 2000];
