@@ -10,7 +10,7 @@ namespace VirtLab.Grading.Judging;
 /// </summary>
 public static class Judges
 {
-    public static readonly IReadOnlyList<IExerciseJudge> All = [new SizingJudge(), new CsrEmulationJudge(), new Scheduling.SchedulerJudge(), new Placement.PlacementJudge(), new BalloonRoutineJudge()];
+    public static readonly IReadOnlyList<IExerciseJudge> All = [new SizingJudge(), new CsrEmulationJudge(), new Scheduling.SchedulerJudge(), new Reclamation.ReclamationJudge(), new Placement.PlacementJudge(), new BalloonRoutineJudge()];
 
     /// <summary>The judge called <paramref name="name"/>, or null.</summary>
     public static IExerciseJudge? Find(string name) => All.FirstOrDefault(j => j.Name == name);
