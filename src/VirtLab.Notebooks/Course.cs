@@ -60,20 +60,35 @@ public static class Course
         var runOptions = progress is null ? options.Run : options.Run with { Log = progress };
         var results = new List<NotebookRunResult>();
         var unreadable = new List<NotebookFormatException>();
+        var lessons = new List<NotebookDocument>();
         foreach (var path in LessonFiles(notebooksDirectory))
         {
-            NotebookDocument lesson;
             try
             {
-                lesson = NotebookDocument.Load(path);
+                lessons.Add(NotebookDocument.Load(path));
             }
             catch (NotebookFormatException error)
             {
                 progress?.WriteLine($"[course] cannot read {error.Message}");
                 unreadable.Add(error);
-                continue;
             }
-            results.Add(await NotebookRunner.RunAsync(lesson, runOptions, cancellationToken));
+        }
+        // Each lesson gets a fresh kernel; the next one starts while a lesson runs, as a student's
+        // kernel starts when the notebook opens, before anything is run.
+        CSharpKernel? next = lessons.Count > 0 ? CSharpKernel.Create(runOptions.KernelOptions(lessons[0].Directory)) : null;
+        for (int i = 0; i < lessons.Count; i++)
+        {
+            await using var kernel = next!;
+            next = i + 1 < lessons.Count ? CSharpKernel.Create(runOptions.KernelOptions(lessons[i + 1].Directory)) : null;
+            try
+            {
+                results.Add(await NotebookRunner.RunAsync(lessons[i], kernel, runOptions, cancellationToken));
+            }
+            catch
+            {
+                if (next is not null) await next.DisposeAsync();
+                throw;
+            }
         }
         var index = CourseSite.Build(results.Select(r => r.Document), outputDirectory, options.Site);
         if (progress is not null) WriteSummary(results, options.LessonTimeLimit, progress);
@@ -92,11 +107,11 @@ public static class Course
 
         if (results.Count == 0) return;
         int width = Math.Max("total".Length, results.Max(r => r.Document.Name.Length));
-        progress.WriteLine($"[course] execution time per lesson (limit {Seconds(limit)} each):");
+        progress.WriteLine($"[course] execution time per lesson, first cell to last on a started kernel (limit {Seconds(limit)} each):");
         foreach (var result in results)
         {
             var flag = result.Elapsed > limit ? $"  OVER {Seconds(limit)}" : "";
-            progress.WriteLine($"[course]   {result.Document.Name.PadRight(width)} {Seconds(result.Elapsed),8}{flag}");
+            progress.WriteLine($"[course]   {result.Document.Name.PadRight(width)} {Seconds(result.Elapsed),8}   (waited {Seconds(result.KernelStart)} for its kernel){flag}");
         }
         progress.WriteLine($"[course]   {"total".PadRight(width)} {Seconds(TimeSpan.FromTicks(results.Sum(r => r.Elapsed.Ticks))),8}");
         foreach (var result in results)

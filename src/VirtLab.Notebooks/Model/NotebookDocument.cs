@@ -15,7 +15,7 @@ public enum NotebookFormat
 /// <summary>
 /// A notebook in memory: an ordered list of cells plus the notebook's metadata.
 /// <para>
-/// Read one with <see cref="Load"/>, run it with <see cref="NotebookRunner.RunAsync"/>, save it
+/// Read one with <see cref="Load"/>, run it with <see cref="NotebookRunner.RunAsync(NotebookDocument, RunOptions?, CancellationToken)"/>, save it
 /// with <see cref="NotebookWriter.Save"/>. Both .ipynb and .dib files load into this one shape,
 /// so the runner and the site renderer never care which format a lesson was written in.
 /// </para>

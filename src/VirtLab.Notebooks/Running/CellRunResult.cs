@@ -29,8 +29,17 @@ public enum CellStatus
 public sealed record CellRunResult(int Index, NotebookCell Cell, CellStatus Status, TimeSpan Elapsed);
 
 /// <summary>The result of running a notebook: the executed document (cells now hold outputs) and one result per code cell.</summary>
+/// <param name="Document">The executed document.</param>
+/// <param name="Cells">One result per code cell.</param>
+/// <param name="Elapsed">From the first cell to the last, on a started kernel.</param>
 public sealed record NotebookRunResult(NotebookDocument Document, IReadOnlyList<CellRunResult> Cells, TimeSpan Elapsed)
 {
+    /// <summary>
+    /// How long the run waited for its kernel (the child process and Roslyn's first compilation)
+    /// before the first cell: not part of <see cref="Elapsed"/>.
+    /// </summary>
+    public TimeSpan KernelStart { get; init; }
+
     /// <summary>The cells that failed, timed out, crashed or were interrupted.</summary>
     public IEnumerable<CellRunResult> Failures => Cells.Where(c => c.Status is not (CellStatus.Succeeded or CellStatus.Skipped));
 

@@ -31,9 +31,27 @@ public static class NotebookRunner
     public static async Task<NotebookRunResult> RunAsync(NotebookDocument document, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
+        await using var kernel = CSharpKernel.Create(options.KernelOptions(document.Directory));
+        return await RunAsync(document, kernel, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs every code cell of <paramref name="document"/> on <paramref name="kernel"/>, which the
+    /// caller made for this notebook (<see cref="RunOptions.KernelOptions"/>), owns and disposes.
+    /// The run waits for the kernel to be ready first: <see cref="NotebookRunResult.Elapsed"/>
+    /// counts the cells on a started kernel, as in Jupyter, where the kernel starts when the
+    /// notebook opens; <see cref="NotebookRunResult.KernelStart"/> is the wait. <c>virtlab course</c>
+    /// starts the next lesson's kernel while a lesson runs, so that wait is mostly zero.
+    /// </summary>
+    public static async Task<NotebookRunResult> RunAsync(NotebookDocument document, CSharpKernel kernel, RunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        options ??= new RunOptions();
+        var waiting = Stopwatch.StartNew();
+        await kernel.GetProcessIdAsync().WaitAsync(cancellationToken);
+        var kernelStart = waiting.Elapsed;
         var total = Stopwatch.StartNew();
         var codeCells = document.Cells.Where(c => c.Kind == CellKind.Code).ToList();
-        await using var kernel = CSharpKernel.Create(options.KernelOptions(document.Directory));
 
         var results = new List<CellRunResult>();
         var stopped = false;
@@ -56,7 +74,7 @@ public static class NotebookRunner
             options.Log?.WriteLine(ProgressSuffix(status, clock.Elapsed));
             stopped = options.StopOnError && status != CellStatus.Succeeded;
         }
-        return new NotebookRunResult(document, results, total.Elapsed);
+        return new NotebookRunResult(document, results, total.Elapsed) { KernelStart = kernelStart };
     }
 
     private static string ProgressSuffix(CellStatus status, TimeSpan elapsed)

@@ -104,9 +104,9 @@ public sealed partial class CourseContentsTests
         var result = await Course.RunAsync(lessons.Path, site.Path, options, progress);
 
         var log = progress.ToString();
-        Assert.Contains("[course] execution time per lesson (limit 0.0 s each):", log);
+        Assert.Contains("[course] execution time per lesson, first cell to last on a started kernel (limit 0.0 s each):", log);
         foreach (var lesson in result.Lessons)
-            Assert.Matches($@"\[course\]   {lesson.Document.Name} +\d+\.\d s  OVER 0\.0 s", log);
+            Assert.Matches($@"\[course\]   {lesson.Document.Name} +\d+\.\d s   \(waited \d+\.\d s for its kernel\)  OVER 0\.0 s", log);
         Assert.Matches(@"\[course\]   total +\d+\.\d s", log);
         Assert.Contains("[course] plotly: table of contents: no \"What you will learn\" list (see notebooks/README.md)", log);
 
