@@ -70,17 +70,7 @@ public sealed class PlacementJudge : ExerciseJudge<PlacementScenario, PlacementL
     protected override Verdict Judge(PlacementScenario q, PlacementLog answer)
     {
         var replay = new ReplayPlacement(answer);
-        RunOutcome outcome;
-        try { outcome = ExperimentRunner.Run(q.CreateSpec(replay)); }
-        catch (PolicyViolationException e) when (e.InnerException is LogMismatchException m)
-        {
-            return Verdict.Wrong($"the decision log does not replay: {m.Message}");
-        }
-        catch (PolicyViolationException e)
-        {
-            return Verdict.Wrong($"the decision log breaks the host's rules: {e.Message}");
-        }
-        if (replay.Unplayed > 0) return Verdict.Wrong($"the decision log has {replay.Unplayed} decisions more than the run asked for");
+        if (DecisionReplay.Run(q.CreateSpec(replay), () => replay.Unplayed, out var outcome) is { } refused) return refused;
         if (q.SameVmSiblings && replay.MixedCore is { } mixed) return Verdict.Wrong($"the same-VM-siblings rule was broken: {mixed}");
         ulong got = Throughput(outcome), reference = BuiltIn(q);
         double ratio = (double)got / reference;

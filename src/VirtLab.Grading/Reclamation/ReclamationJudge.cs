@@ -89,17 +89,7 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
     protected override Verdict Judge(ReclamationScenario q, ReclamationLog answer)
     {
         var replay = new ReplayReclamationPolicy(answer);
-        RunOutcome outcome;
-        try { outcome = ExperimentRunner.Run(q.CreateSpec(replay)); }
-        catch (PolicyViolationException e) when (e.InnerException is LogMismatchException m)
-        {
-            return Verdict.Wrong($"the decision log does not replay: {m.Message}");
-        }
-        catch (PolicyViolationException e)
-        {
-            return Verdict.Wrong($"the decision log breaks the host's rules: {e.Message}");
-        }
-        if (replay.Unplayed > 0) return Verdict.Wrong($"the decision log has {replay.Unplayed} decisions more than the run asked for");
+        if (DecisionReplay.Run(q.CreateSpec(replay), () => replay.Unplayed, out var outcome) is { } refused) return refused;
 
         var reference = ReferenceOf(q);
         var got = Measure(outcome);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VirtLab.Grading.Judging;
 using VirtLab.Grading.Scheduling;
 using VirtLab.Memory;
 

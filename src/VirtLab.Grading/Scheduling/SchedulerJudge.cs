@@ -95,13 +95,7 @@ public sealed class SchedulerJudge : ExerciseJudge<SchedulingScenario, Schedulin
     protected override Verdict Judge(SchedulingScenario q, SchedulingLog answer)
     {
         var replay = new ReplayScheduler(answer);
-        RunOutcome outcome;
-        try { outcome = ExperimentRunner.Run(q.CreateSpec(replay)); }
-        catch (PolicyViolationException e) when (e.InnerException is LogMismatchException m)
-        {
-            return Verdict.Wrong($"the decision log does not replay: {m.Message}");
-        }
-        if (replay.Unplayed > 0) return Verdict.Wrong($"the decision log has {replay.Unplayed} decisions more than the run asked for");
+        if (DecisionReplay.Run(q.CreateSpec(replay), () => replay.Unplayed, out var outcome) is { } refused) return refused;
         replay.Finish(outcome.Host.Now);
         return q.Kind == "latency" ? JudgeLatency(q, outcome, replay) : JudgeShares(q, outcome);
     }

@@ -1,4 +1,4 @@
-namespace VirtLab.Grading.Scheduling;
+namespace VirtLab.Grading.Judging;
 
 /// <summary>A decision log does not fit the run the grader replays it in: forged, truncated, or from another run.</summary>
 internal sealed class LogMismatchException(string message) : Exception(message);
