@@ -64,10 +64,10 @@ public static class ChartHtml
     /// </summary>
     public static string PlainText(GenericChart chart)
     {
-        using var figure = System.Text.Json.JsonDocument.Parse(FigureJson(chart));
-        string? title = figure.RootElement.TryGetProperty("layout", out var layout) && layout.TryGetProperty("title", out var t)
-            ? (t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString() : t.TryGetProperty("text", out var text) ? text.GetString() : null)
-            : null;
+        // Read from the layout object itself: serializing the figure for a title would be a third
+        // serialization of every chart (after the HTML and the Plotly JSON).
+        string? title = GenericChart.getLayout(chart).TryGetPropertyValue("title") is { Value: DynamicObj.DynamicObj t }
+                        && t.TryGetPropertyValue("text") is { Value: string text } ? text : null;
         return string.IsNullOrEmpty(title) ? "chart" : "chart: " + title;
     }
 

@@ -153,6 +153,11 @@ public sealed class InteractiveTests
         Assert.Contains("\"name\":\"b\"", ChartHtml.Render(chart));
         var bars = Charts.Bars(result.TableNamed("critical_sections"), "machine", "interrupts_taken");
         Assert.Single(Plotly.NET.GenericChart.getTraces(bars));
+
+        // In plain text a chart is its title, the same in every process (the kernel and the runner compare it).
+        VirtLabFormatters.Register();
+        Assert.Equal("chart: Ready time", Formatter.ToDisplayString(Charts.Titled(chart, "Ready time", "ms", "ms"), PlainTextFormatter.MimeType));
+        Assert.Equal("chart", ChartHtml.PlainText(Plotly.NET.CSharp.Chart.Point<double, double, string>([1.0], [2.0])));
     }
 
     [Fact]
