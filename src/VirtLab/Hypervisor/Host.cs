@@ -285,7 +285,7 @@ public sealed partial class Host
         UpdateCoStop();
 
         // Keep or give up what each thread runs.
-        var waiting = Candidates().AsReadOnly();
+        var waiting = Candidates(_waiting);
         foreach (var t in _threads)
         {
             if (t.Current is not { } cur) continue;
@@ -349,21 +349,36 @@ public sealed partial class Host
         }
     }
 
-    private List<ISchedulable> Candidates()
+    // The candidate lists are refilled, not allocated, at every question: a step asks several, and
+    // the garbage they made was a measurable part of the hypervisor benchmark. A scheduler reads
+    // them only during the call (IVcpuScheduler says so).
+    private readonly CandidateList _waiting = new(), _dispatchable = new();
+
+    private sealed class CandidateList
     {
-        var list = new List<ISchedulable>();
+        public readonly List<ISchedulable> Items = new();
+        public readonly System.Collections.ObjectModel.ReadOnlyCollection<ISchedulable> View;
+        public CandidateList() => View = Items.AsReadOnly();
+    }
+
+    /// <summary>Fills <paramref name="into"/> with the entities a thread could take now: runnable, on no thread, not co-stopped, not blocked for memory.</summary>
+    private System.Collections.ObjectModel.ReadOnlyCollection<ISchedulable> Candidates(CandidateList into)
+    {
+        var list = into.Items;
+        list.Clear();
         foreach (var e in _entities)
             if (e.State == RunState.Runnable && e.Sched.Thread < 0 && !e.Sched.CoStopped && !IsMemoryBlocked(e)) list.Add(e);
-        return list;
+        return into.View;
     }
 
     private ISchedulable? Dispatch(HardwareThread t, ulong now)
     {
-        var candidates = Candidates();
+        var view = Candidates(_dispatchable);
+        var candidates = _dispatchable.Items;
         if (t.SiblingIndex >= 0 && _threads[t.SiblingIndex].Current is { } partner)
             for (int i = candidates.Count - 1; i >= 0; i--)
                 if (!MayRunBeside(candidates[i], partner, now)) candidates.RemoveAt(i);
-        var e = _scheduler.PickNext(t, candidates.AsReadOnly(), now);
+        var e = _scheduler.PickNext(t, view, now);
         if (e is null) return null;
         if (!candidates.Contains(e))
             throw Violation(_scheduler.Name, nameof(IVcpuScheduler.PickNext), now, $"returned {WhyNotCandidate(e, t)}");

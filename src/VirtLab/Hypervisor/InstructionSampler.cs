@@ -42,9 +42,14 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
     public const int FootprintSamples = 256;
 
     private readonly uint[] _shadow = new uint[32];
-    private readonly Queue<(SampledInstruction[] Instructions, uint[] Pcs)> _windows = new();
-    private readonly List<SampledInstruction> _window = new(WindowLength);
-    private readonly List<uint> _windowPcs = new(WindowLength);
+    // The kept windows, oldest first from slot (_nextSlot - _windowCount): a ring of fixed slots of
+    // WindowLength instructions, written in place, because a sample is taken every few thousand
+    // guest instructions and allocating two arrays for each was a measurable cost of the simulator.
+    private readonly SampledInstruction[] _ring = new SampledInstruction[WindowsKept * WindowLength];
+    private readonly uint[] _ringPcs = new uint[WindowsKept * WindowLength];
+    private readonly int[] _slotLength = new int[WindowsKept];
+    private int _nextSlot, _windowCount;
+    private int _slotStart, _length;                   // the window being sampled: where it starts in the ring, how long it is
     private uint[] _publishedPcs = [];                // where the instructions of the published stream were
     private HashSet<uint> _publishedCode = new();     // the same, as a set
     private double _publishedFootprint;
@@ -61,9 +66,9 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         uint pc = hart.Pc;
         uint known = 0xFFFF_FFFF;   // bit r: the shadow value of x_r is known
         for (int r = 0; r < 32; r++) _shadow[r] = hart[r];
-        _window.Clear();
-        _windowPcs.Clear();
-        while (_window.Count < WindowLength)
+        _slotStart = _nextSlot * WindowLength;
+        _length = 0;
+        while (_length < WindowLength)
         {
             if (!space.TryPeek(pc, 4, out uint w)) break;
             var d = Decoder.Decode(w, pc);
@@ -145,19 +150,21 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
             pc = next;
         }
     done:
-        if (_window.Count > 0)
+        if (_length > 0)
         {
-            _windows.Enqueue((_window.ToArray(), _windowPcs.ToArray()));
-            if (_windows.Count > WindowsKept) _windows.Dequeue();
+            _slotLength[_nextSlot] = _length;
+            _nextSlot = (_nextSlot + 1) % WindowsKept;
+            _windowCount = Math.Min(_windowCount + 1, WindowsKept);
         }
         _sampleIndex++;
-        if (++_samples >= SamplesPerUpdate || (_publishedWindows < WindowsKept && _windows.Count >= Math.Max(FirstProfileWindows, 2 * _publishedWindows))) Publish();
+        if (++_samples >= SamplesPerUpdate || (_publishedWindows < WindowsKept && _windowCount >= Math.Max(FirstProfileWindows, 2 * _publishedWindows))) Publish();
     }
 
     private void Add(uint pc, InstructionClass cls, byte rd, byte rs1, byte rs2, bool endsBlock)
     {
-        _window.Add(new SampledInstruction(cls, rd, rs1, rs2, endsBlock));
-        _windowPcs.Add(pc);
+        _ring[_slotStart + _length] = new SampledInstruction(cls, rd, rs1, rs2, endsBlock);
+        _ringPcs[_slotStart + _length] = pc;
+        _length++;
         _instructions++;
         if (cls is InstructionClass.Load or InstructionClass.Store) _memoryInstructions++;
     }
@@ -176,7 +183,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         foreach (var (page, seen) in _pageLastSeen)
             if (seen < oldest) _pageLastSeen.Remove(page);
         double footprint = Math.Max(1, _pageLastSeen.Count) * (double)PhysicalMemory.PageSize;
-        uint[] pcs = _windows.SelectMany(w => w.Pcs).ToArray();
+        uint[] pcs = KeptWindows(_ringPcs);
         var code = new HashSet<uint>(pcs);
         double slack = Math.Max(FootprintTolerance * _publishedFootprint, FootprintSlackPages * (double)PhysicalMemory.PageSize);
         bool sameFootprint = Math.Abs(footprint - _publishedFootprint) <= slack;
@@ -188,14 +195,30 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
             profile.Update(
                 memoryFraction: _instructions > 0 ? (double)_memoryInstructions / _instructions : 0,
                 footprintBytes: footprint,
-                stream: _windows.SelectMany(w => w.Instructions).ToArray());
+                stream: KeptWindows(_ring));
             _publishedPcs = pcs;
-            _publishedWindows = _windows.Count;
+            _publishedWindows = _windowCount;
             _publishedCode = code;
             _publishedFootprint = footprint;
         }
         _samples = 0;
         _instructions = _memoryInstructions = 0;
+    }
+
+    /// <summary>The kept windows of <paramref name="ring"/> (instructions or their pcs), oldest first, in one new array.</summary>
+    private T[] KeptWindows<T>(T[] ring)
+    {
+        int first = (_nextSlot - _windowCount + WindowsKept) % WindowsKept, total = 0;
+        for (int k = 0; k < _windowCount; k++) total += _slotLength[(first + k) % WindowsKept];
+        var all = new T[total];
+        int at = 0;
+        for (int k = 0; k < _windowCount; k++)
+        {
+            int slot = (first + k) % WindowsKept;
+            Array.Copy(ring, slot * WindowLength, all, at, _slotLength[slot]);
+            at += _slotLength[slot];
+        }
+        return all;
     }
 
     /// <summary>

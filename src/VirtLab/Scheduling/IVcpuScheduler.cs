@@ -87,14 +87,15 @@ public interface IVcpuScheduler
     /// <summary>
     /// Chooses what idle thread <paramref name="thread"/> runs next: one of
     /// <paramref name="candidates"/> (all runnable, on no thread, and allowed on this thread), or
-    /// null to leave it idle until the next step.
+    /// null to leave it idle until the next step. The list is the host's and is refilled for the
+    /// next question: read it during the call, and copy what you want to keep.
     /// </summary>
     ISchedulable? PickNext(HardwareThread thread, IReadOnlyList<ISchedulable> candidates, ulong now);
 
     /// <summary>
     /// Whether <paramref name="current"/>, running on <paramref name="thread"/>, should give the thread
     /// up now, given who is <paramref name="waiting"/> (the candidates, possibly empty). Asked once per
-    /// step per busy thread.
+    /// step per busy thread. Like PickNext's candidates, the list is valid only during the call.
     /// </summary>
     bool ShouldPreempt(HardwareThread thread, ISchedulable current, IReadOnlyList<ISchedulable> waiting, ulong now);
 }
