@@ -125,7 +125,15 @@ public sealed partial class Host
     // IReclaimableVm work only in Reclaim, between steps, when no hart is executing.
     private string? _reclaimCall;
 
-    private List<ReclaimableVm> RunningVmViews() => _vmViews.Where(v => !v.Vm.IsStopped).ToList();
+    // Refilled, not allocated, once per reclamation period: the policy reads it during the call.
+    private readonly List<ReclaimableVm> _running = new();
+
+    private List<ReclaimableVm> RunningVmViews()
+    {
+        _running.Clear();
+        foreach (var v in _vmViews) if (!v.Vm.IsStopped) _running.Add(v);
+        return _running;
+    }
 
     private string ReclamationPolicyName => Config.ReclamationPolicy is { } p ? NameOf(p, q => q.Name) : "none";
 

@@ -52,6 +52,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
     private int _slotStart, _length;                   // the window being sampled: where it starts in the ring, how long it is
     private uint[] _publishedPcs = [];                // where the instructions of the published stream were
     private HashSet<uint> _publishedCode = new();     // the same, as a set
+    private HashSet<uint> _spareCode = new();         // the set the next Publish fills; it swaps with the published one when that changes
     private double _publishedFootprint;
     private int _publishedWindows;                    // windows in the published stream; fewer than WindowsKept while the vCPU is new
     private readonly Dictionary<uint, long> _pageLastSeen = new();   // page -> index of the last sample that touched it
@@ -71,7 +72,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         while (_length < WindowLength)
         {
             if (!space.TryPeek(pc, 4, out uint w)) break;
-            var d = Decoder.Decode(w, pc);
+            var d = DecodeAt(pc, w);
             int rd = d.Rd == Hart.ZeroSink ? 0 : d.Rd, rs1 = d.Rs1, rs2 = d.Rs2;
             bool k1 = (known & (1u << rs1)) != 0, k2 = (known & (1u << rs2)) != 0;
             uint a = _shadow[rs1], b = _shadow[rs2];
@@ -160,6 +161,25 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
         if (++_samples >= SamplesPerUpdate || (_publishedWindows < WindowsKept && _windowCount >= Math.Max(FirstProfileWindows, 2 * _publishedWindows))) Publish();
     }
 
+    /// <summary>
+    /// Entries in the sampler's decode cache. The look-ahead walks the same few loops sample after
+    /// sample, and decoding is a search of the instruction table, so each sampler remembers what it
+    /// decoded at each pc: 256 instructions cover the inner loops of the workloads and the guest
+    /// kernel's handlers.
+    /// </summary>
+    private const int DecodeCacheSize = 256;
+    private readonly (uint Pc, uint Word, DecodedInstruction Decoded)[] _decodeCache = new (uint, uint, DecodedInstruction)[DecodeCacheSize];
+
+    /// <summary>The decoded form of <paramref name="word"/> at <paramref name="pc"/>, from the cache when the same word was decoded there before.</summary>
+    private DecodedInstruction DecodeAt(uint pc, uint word)
+    {
+        ref var entry = ref _decodeCache[(pc >> 2) & (DecodeCacheSize - 1)];
+        // An empty entry holds Op.Undecoded, which Decode never returns; the word is compared so that code the guest rewrote is decoded again.
+        if (entry.Pc == pc && entry.Word == word && entry.Decoded.Op != Op.Undecoded) return entry.Decoded;
+        entry = (pc, word, Decoder.Decode(word, pc));
+        return entry.Decoded;
+    }
+
     private void Add(uint pc, InstructionClass cls, byte rd, byte rs1, byte rs2, bool endsBlock)
     {
         _ring[_slotStart + _length] = new SampledInstruction(cls, rd, rs1, rs2, endsBlock);
@@ -184,7 +204,9 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
             if (seen < oldest) _pageLastSeen.Remove(page);
         double footprint = Math.Max(1, _pageLastSeen.Count) * (double)PhysicalMemory.PageSize;
         uint[] pcs = KeptWindows(_ringPcs);
-        var code = new HashSet<uint>(pcs);
+        var code = _spareCode;
+        code.Clear();
+        code.UnionWith(pcs);
         double slack = Math.Max(FootprintTolerance * _publishedFootprint, FootprintSlackPages * (double)PhysicalMemory.PageSize);
         bool sameFootprint = Math.Abs(footprint - _publishedFootprint) <= slack;
         bool sameCode = _publishedWindows == WindowsKept
@@ -198,7 +220,7 @@ internal sealed class InstructionSampler(Hart hart, ExecutionProfile profile)
                 stream: KeptWindows(_ring));
             _publishedPcs = pcs;
             _publishedWindows = _windowCount;
-            _publishedCode = code;
+            (_spareCode, _publishedCode) = (_publishedCode, code);
             _publishedFootprint = footprint;
         }
         _samples = 0;

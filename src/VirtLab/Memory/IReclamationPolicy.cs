@@ -48,7 +48,7 @@ public interface IReclamationPolicy
     /// <param name="state">The host's free-memory state.</param>
     /// <param name="pagesWanted">Frames to free to get back to the high threshold (0 in the high state).</param>
     /// <param name="surplusPages">Frames free above the high threshold (to let balloons down in the high state).</param>
-    /// <param name="vms">The running VMs.</param>
+    /// <param name="vms">The running VMs (the host's list, refilled each period: read it during the call).</param>
     /// <param name="random">The host's seeded random source (for random victims); the host swaps with it too.</param>
     void Reclaim(ReclamationState state, int pagesWanted, int surplusPages, IReadOnlyList<IReclaimableVm> vms, Random random);
 
