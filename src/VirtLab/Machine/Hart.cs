@@ -120,12 +120,8 @@ public sealed unsafe partial class Hart
         // (mtvec pointing at memory that cannot be fetched) would never return.
         while (retired + trapped < maxInstructions && !StopRequested)
         {
-            if (IsWaitingForInterrupt)
-            {
-                if (!InterruptPendingAndEnabledForWakeup()) break;
-                IsWaitingForInterrupt = false;
-            }
-            if (TakeInterruptIfAny() && PendingExit) break;
+            if (IsWaitingForInterrupt && !InterruptPendingAndEnabledForWakeup()) break;
+            if (WakeAndTakeInterrupt() && PendingExit) break;
             long slice = maxInstructions - retired - trapped;
             ulong untilTimer = CyclesUntilTimerInterrupt();
             if ((ulong)slice > untilTimer) slice = (long)Math.Max(1, untilTimer);
@@ -139,6 +135,22 @@ public sealed unsafe partial class Hart
 
     /// <summary>Executes exactly one instruction (or takes one pending interrupt). Used for tracing.</summary>
     public long Step() => Run(1);
+
+    /// <summary>
+    /// What <see cref="Run"/> does before each block: a hart waiting in wfi wakes when an enabled
+    /// interrupt is pending, and a pending interrupt that can be taken is taken (pc moves to the
+    /// handler). Returns whether one was taken. The machine's tracer calls it on its own, so that
+    /// an interrupt is a step of the trace and not folded into the handler's first instruction.
+    /// </summary>
+    internal bool WakeAndTakeInterrupt()
+    {
+        if (IsWaitingForInterrupt)
+        {
+            if (!InterruptPendingAndEnabledForWakeup()) return false;
+            IsWaitingForInterrupt = false;
+        }
+        return TakeInterruptIfAny();
+    }
 
     /// <summary>True after a trap was handed to <see cref="TrapSink"/>; the sink clears it by calling <see cref="ClearExit"/>.</summary>
     public bool PendingExit { get; private set; }

@@ -183,6 +183,13 @@ public sealed partial class Machine
             uint pc = hart.Pc;
             hart.Memory.TryFetch(pc, out uint word);
             ulong instret = hart.Instret;
+            // An interrupt is a step of its own, reported at the instruction it came before; folded
+            // into Step it would show that instruction with the effects of the handler's first one.
+            if (hart.WakeAndTakeInterrupt())
+            {
+                trace(new TraceEntry(hart.HartId, pc, word, [], Trapped: true));
+                continue;
+            }
             long ran = hart.Step();
             retired += ran;
             var changes = new List<(int, uint)>();
