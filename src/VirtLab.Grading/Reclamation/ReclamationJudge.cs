@@ -88,12 +88,17 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
 
     public override string Name => "reclamation";
 
+    /// <summary>The test's parameters, checked: the number of VMs, the pressure and the run's length in ms.</summary>
+    private static (int Vms, double Pressure, double Duration) Read(TestParameters p) =>
+        (p.Int("vms", 3, 2, 5), p.Number("pressure", 1.05, 1.0, 1.5), p.Number("durationMs", 600, 100, 1000));
+
+    /// <summary>Only the parameters: a question costs the built-in and unconstrained runs of each mix drawn.</summary>
+    protected override void CheckParameters(TestParameters p) => Read(p);
+
     protected override ReclamationScenario CreateQuestion(TestParameters p, int seed)
     {
         var random = new Random(seed);
-        int n = p.Int("vms", 3, 2, 5);
-        double pressure = p.Number("pressure", 1.05, 1.0, 1.5);
-        double duration = p.Number("durationMs", 600, 100, 1000);
+        var (n, pressure, duration) = Read(p);
         ReclamationScenario? best = null;
         double bestWorst = double.NegativeInfinity;
         for (int draw = 0; draw < MaxDraws; draw++)
