@@ -23,7 +23,7 @@ namespace VirtLab.Grading.Reclamation;
 /// guests touch over the frames the host has for them), <c>durationMs</c> (600, 100..1000).</para>
 /// <para>The mix: every VM runs the <c>phases</c> workload with one common period of
 /// <see cref="PhasePeriodTicks"/> ticks, started out of step (VM i a fraction i / n of a period later), so
-/// that with no stalls one VM is busy at a time. A mix is used only if the built-in policy keeps every
+/// that with no stalls busy phases hardly overlap. A mix is used only if the built-in policy keeps every
 /// VM at <see cref="BuiltInServiceLevel"/> of its unconstrained progress or more; otherwise the next mix is
 /// drawn from the same seed (at most <see cref="MaxDraws"/>). Each test then measures whether a policy does
 /// what the built-in shows can be done on that mix.</para>
@@ -43,7 +43,7 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
     /// <summary>
     /// The phase period every VM of a mix shares, in 1 ms ticks: a busy phase of 5 to 10 ticks and the rest idle.
     /// One period for all keeps the VMs out of step as they start (a third of a period apart with 3 VMs, a
-    /// quarter with 4, more than the longest busy phase); with periods of their own they would drift into
+    /// quarter with 4, about the longest busy phase or more); with periods of their own they would drift into
     /// step within a run, and a mix would test whether its phases happen to collide rather than the policy.
     /// </summary>
     public const int PhasePeriodTicks = 45;
