@@ -12,7 +12,7 @@ public sealed class ServiceLevelPolicy : IReclamationPolicy
     /// <summary>Most pages swapped out per period: the built-in's swap bandwidth, so the comparison is fair.</summary>
     private const int MaxSwapOutsPerPeriod = 64;
     /// <summary>Periods a balloon may stand still short of its target (while its guest runs) before the VM is swapped instead: a driver answers at its next timer tick.</summary>
-    private const int GracePeriods = 5;
+    private const int GracePeriods = 3;
 
     /// <summary>Per VM: its balloon at the last period, its guest's instructions then, and for how many periods it has lagged without growing.</summary>
     private readonly Dictionary<IReclaimableVm, (int Ballooned, ulong Instructions, int Stalled)> _seen = new();

@@ -48,7 +48,7 @@ public sealed class Grader
         {
             var judge = JudgeOf(exercise);
             foreach (var test in exercise.Tests.Where(t => t.Available))
-                judge.CreateQuestion(test, 0);
+                judge.CheckParameters(test);
         }
     }
 

@@ -33,11 +33,15 @@ public abstract class ExerciseJudge<TQuestion, TAnswer> : IExerciseJudge where T
     /// <summary>The question in a line.</summary>
     protected abstract string Describe(TQuestion question);
 
-    JsonNode IExerciseJudge.CreateQuestion(ExerciseTest test, int seed)
-    {
-        var parameters = test.Parameters ?? throw new InvalidOperationException($"test '{test.Name}' has no parameters here (a hidden test of the student version)");
-        return JsonSerializer.SerializeToNode(CreateQuestion(parameters, seed), Json)!;
-    }
+    /// <summary>Throws if the parameters are out of range (read them as <see cref="CreateQuestion"/> does). By default it makes a question for seed 0.</summary>
+    protected virtual void CheckParameters(TestParameters parameters) => CreateQuestion(parameters, 0);
+
+    JsonNode IExerciseJudge.CreateQuestion(ExerciseTest test, int seed) => JsonSerializer.SerializeToNode(CreateQuestion(ParametersOf(test), seed), Json)!;
+
+    void IExerciseJudge.CheckParameters(ExerciseTest test) => CheckParameters(ParametersOf(test));
+
+    private static TestParameters ParametersOf(ExerciseTest test) =>
+        test.Parameters ?? throw new InvalidOperationException($"test '{test.Name}' has no parameters here (a hidden test of the student version)");
 
     JsonNode? IExerciseJudge.AskStudent(System.Reflection.Assembly student, JsonNode question) =>
         JsonSerializer.SerializeToNode(Ask(student, Read<TQuestion>(question)), Json);

@@ -25,6 +25,12 @@ public interface IExerciseJudge
     /// <summary>In the grader: the question of <paramref name="test"/> for the variant <paramref name="seed"/>. Same inputs, same question.</summary>
     JsonNode CreateQuestion(ExerciseTest test, int seed);
 
+    /// <summary>
+    /// In the grader, before anyone is graded: throws (naming the field) if <paramref name="test"/>'s parameters are
+    /// out of range. By default it makes a question; a judge whose questions take real work to make checks only the parameters.
+    /// </summary>
+    void CheckParameters(ExerciseTest test) => CreateQuestion(test, 0);
+
     /// <summary>In the child: asks the student's compiled code <paramref name="question"/>. May throw anything the student's code throws.</summary>
     JsonNode? AskStudent(System.Reflection.Assembly student, JsonNode question);
 

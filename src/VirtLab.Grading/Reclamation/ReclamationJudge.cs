@@ -19,60 +19,113 @@ namespace VirtLab.Grading.Reclamation;
 /// progress (its guest's own counter) against the same VM on a host with RAM to spare, and the
 /// pages swapped out against a run under the built-in <see cref="SharesReclamationPolicy"/>. A log
 /// that does not fit earns nothing; a forged log that fits is just another policy, judged on what it did.
-/// <para>Test parameters: <c>vms</c> (3, 2..5), <c>overcommit</c> (1.5, 1.1..2.0), <c>durationMs</c> (300, 50..500).</para>
-/// <para>Points: half for the service level (the worst VM's progress, relative to unconstrained, of
-/// at least <see cref="ServiceLevel"/>, or of at least the built-in's worst VM on a mix where the built-in
-/// misses it, less <see cref="ServiceTolerance"/>, earns all of that half, falling linearly to none <see cref="ServiceMargin"/> below), half for swapping (at most <see cref="FullMarksSwapFactor"/>
-/// times the built-in's swap-outs, plus <see cref="SwapAllowancePages"/>, earns all of it, falling
-/// linearly to none at <see cref="NoMarksSwapFactor"/> times). The swapping half counts only when the
-/// service half earned something: starving a VM is not a way to swap less.</para>
+/// <para>Test parameters: <c>vms</c> (3, 2..5), <c>pressure</c> (1.05, 1.0..1.5: the pages the VMs'
+/// guests touch over the frames the host has for them), <c>durationMs</c> (600, 100..1000).</para>
+/// <para>The mix: every VM runs the <c>phases</c> workload with one common period of
+/// <see cref="PhasePeriodTicks"/> ticks, started out of step (VM i a fraction i / n of a period later), so
+/// that with no stalls busy phases hardly overlap. A mix is used only if the built-in policy keeps every
+/// VM at <see cref="BuiltInServiceLevel"/> of its unconstrained progress or more; otherwise the next mix is
+/// drawn from the same seed (at most <see cref="MaxDraws"/>). Each test then measures whether a policy does
+/// what the built-in shows can be done on that mix.</para>
+/// <para>Points: half for the service level (the worst VM's progress relative to unconstrained at least the
+/// built-in's worst (at most <see cref="ServiceCap"/>) less <see cref="ServiceTolerance"/> earns all of that half, falling linearly to none
+/// <see cref="ServiceMargin"/> lower), half for swapping (at most the built-in's swap-outs plus
+/// <see cref="SwapAllowance"/> of the pages the mix touches earns all of it, falling linearly to none at
+/// twice that allowance). The swapping half counts only when the service half earned something: starving
+/// a VM is not a way to swap less.</para>
 /// </summary>
 public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, ReclamationLog>
 {
-    /// <summary>A VM's configured size, in pages (1 MiB): small, so that a test's four runs of 300 ms take well under a second.</summary>
+    /// <summary>A VM's configured size, in pages (1 MiB): small, so that a test's four runs take about a second.</summary>
     private const int VmPages = 256;
     /// <summary>Memory shares a VM is drawn from: half, the default, and twice the default of 1000.</summary>
     private static readonly int[] Shares = [500, 1000, 1000, 2000];
-
-    /// <summary>The service level: every VM keeps at least this fraction of its unconstrained progress for full marks on that half.</summary>
-    public const double ServiceLevel = 0.70;
     /// <summary>
-    /// How far below the service level (or the built-in's worst VM) the worst VM may be and still earn the whole
-    /// service half: 10 percentage points. A swap-in stalls its guest for milliseconds, so one swap more or less
-    /// of a busy page moves a VM's progress by several points; the same policy on another seed moves as much.
+    /// The phase period every VM of a mix shares, in 1 ms ticks: a busy phase of 5 to 10 ticks and the rest idle.
+    /// One period for all keeps the VMs out of step as they start (a third of a period apart with 3 VMs, a
+    /// quarter with 4, about the longest busy phase or more); with periods of their own they would drift into
+    /// step within a run, and a mix would test whether its phases happen to collide rather than the policy.
+    /// </summary>
+    public const int PhasePeriodTicks = 45;
+    /// <summary>
+    /// Pages the guest kernel maps besides a phase's pages (its code, stack and page tables), measured: an
+    /// unconstrained VM of the phases workload ends holding exactly its phase's pages plus these.
+    /// </summary>
+    private const int GuestKernelPages = 9;
+
+    /// <summary>
+    /// A mix is used only if the built-in policy keeps every VM at this fraction of its unconstrained progress:
+    /// on a mix where the built-in itself starves a VM (its phases collide and every policy must stall someone),
+    /// the worst VM's progress says more about the collision than about the policy.
+    /// </summary>
+    public const double BuiltInServiceLevel = 0.60;
+    /// <summary>
+    /// The service bar never rises above this fraction of unconstrained progress (less <see cref="ServiceTolerance"/>):
+    /// a VM at 80 % is served, and a mix on which the built-in happens to do better does not make a policy that
+    /// serves every VM at 80 % a failure.
+    /// </summary>
+    public const double ServiceCap = 0.80;
+    /// <summary>Mixes drawn at most per test before the one the built-in serves best is used anyway.</summary>
+    public const int MaxDraws = 8;
+    /// <summary>
+    /// How far below the built-in's worst VM a policy's worst VM may be and still earn the whole service half:
+    /// 10 percentage points. A swap-in stalls its guest for 3 ms of a 5 to 10 ms busy phase, so a few swap-ins
+    /// more or less of busy pages move a VM by several points: policies as good as the built-in differ by that much.
     /// </summary>
     public const double ServiceTolerance = 0.10;
     /// <summary>How far below full marks the worst VM's relative progress may fall before the service half earns nothing: 20 more percentage points.</summary>
     public const double ServiceMargin = 0.20;
-    /// <summary>Swap-outs up to this multiple of the built-in's (plus <see cref="SwapAllowancePages"/>) earn the whole swapping half.</summary>
-    public const double FullMarksSwapFactor = 1.25;
-    /// <summary>Swap-outs at this multiple of the built-in's earn nothing of the swapping half.</summary>
-    public const double NoMarksSwapFactor = 2.0;
-    /// <summary>Pages of slack on the built-in's swap-outs, so that a mix the built-in gets through with almost no swapping does not turn a few pages into a large ratio.</summary>
-    public const int SwapAllowancePages = 16;
+    /// <summary>
+    /// Swap-outs above the built-in's that still earn the whole swapping half, as a fraction of the pages the
+    /// mix's guests touch (each VM's phase plus its kernel): an eighth, about half of one VM's phase in a mix of
+    /// 4 (the built-in's own swap-outs vary by more than that from one mix to the next). None of the half is
+    /// earned at twice this. A policy that leaves all reclaiming to the host's on-demand swapping swaps about
+    /// two thirds of the touched pages on these mixes.
+    /// </summary>
+    public const double SwapAllowance = 0.125;
 
     private readonly ConcurrentDictionary<string, Lazy<Reference>> _references = new();
 
     public override string Name => "reclamation";
 
+    /// <summary>The test's parameters, checked: the number of VMs, the pressure and the run's length in ms.</summary>
+    private static (int Vms, double Pressure, double Duration) Read(TestParameters p) =>
+        (p.Int("vms", 3, 2, 5), p.Number("pressure", 1.05, 1.0, 1.5), p.Number("durationMs", 600, 100, 1000));
+
+    /// <summary>Only the parameters: a question costs the built-in and unconstrained runs of each mix drawn.</summary>
+    protected override void CheckParameters(TestParameters p) => Read(p);
+
     protected override ReclamationScenario CreateQuestion(TestParameters p, int seed)
     {
         var random = new Random(seed);
-        int n = p.Int("vms", 3, 2, 5);
-        double overcommit = p.Number("overcommit", 1.5, 1.1, 2.0);
+        var (n, pressure, duration) = Read(p);
+        ReclamationScenario? best = null;
+        double bestWorst = double.NegativeInfinity;
+        for (int draw = 0; draw < MaxDraws; draw++)
+        {
+            var q = Draw(random, n, pressure, duration, seed);
+            double worst;
+            try { var r = ReferenceOf(q); worst = r.BuiltIn.Worst(r.Unconstrained); }
+            catch (PolicyViolationException) { continue; }   // the built-in broke a host rule on this mix: not a bar to measure against
+            if (worst >= BuiltInServiceLevel) return q;
+            if (worst > bestWorst) (best, bestWorst) = (q, worst);
+        }
+        return best ?? throw new InvalidOperationException($"the built-in policy could not run any of {MaxDraws} mixes drawn from seed {seed}");
+    }
+
+    /// <summary>One mix of <paramref name="n"/> VMs from <paramref name="random"/>.</summary>
+    private static ReclamationScenario Draw(Random random, int n, double pressure, double duration, int seed)
+    {
         var vms = new List<MixVm>();
+        int touched = 0;
         for (int i = 0; i < n; i++)
         {
-            // Each guest allocates and walks a large part of its memory for a few ticks, frees it and sleeps: out of step with the others.
-            int demand = VmPages * random.Next(65, 86) / 100;
-            string workload = Invariant($"phases:pages={demand},ticks={random.Next(5, 11)},delay={random.Next(0, 6) + 15 * i},idle={random.Next(25, 41)}");
-            vms.Add(new MixVm($"vm{i}", VmPages, Shares[random.Next(Shares.Length)], workload));
+            int demand = VmPages * random.Next(65, 86) / 100, busy = random.Next(5, 11);
+            int delay = i * PhasePeriodTicks / n + random.Next(0, 3);
+            vms.Add(new MixVm($"vm{i}", VmPages, Shares[random.Next(Shares.Length)], Invariant($"phases:pages={demand},ticks={busy},delay={delay},idle={PhasePeriodTicks - busy}")));
+            touched += demand + GuestKernelPages;
         }
-        return new ReclamationScenario
-        {
-            Vms = vms, AvailablePages = (int)Math.Round(n * VmPages / overcommit),
-            DurationMilliseconds = p.Number("durationMs", 300, 50, 500), Seed = seed,
-        };
+        return new ReclamationScenario { Vms = vms, TouchedPages = touched, AvailablePages = (int)Math.Round(touched / pressure), DurationMilliseconds = duration, Seed = seed };
     }
 
     protected override ReclamationLog Ask(System.Reflection.Assembly student, ReclamationScenario question)
@@ -94,10 +147,9 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
         var reference = ReferenceOf(q);
         var got = Measure(outcome);
         double worst = got.Worst(reference.Unconstrained);
-        // On a mix so tight that the built-in policy itself misses the service level, matching the built-in is the bar.
-        double builtInWorst = reference.BuiltIn.Worst(reference.Unconstrained), bar = Math.Min(ServiceLevel, builtInWorst) - ServiceTolerance, none = bar - ServiceMargin;
+        double builtInWorst = reference.BuiltIn.Worst(reference.Unconstrained), bar = Math.Min(builtInWorst, ServiceCap) - ServiceTolerance, none = bar - ServiceMargin;
         double service = Math.Clamp((worst - none) / (bar - none), 0, 1);
-        double fullSwaps = FullMarksSwapFactor * reference.BuiltIn.SwapOuts + SwapAllowancePages, noSwaps = NoMarksSwapFactor * reference.BuiltIn.SwapOuts + SwapAllowancePages;
+        double allowance = SwapAllowance * q.TouchedPages, fullSwaps = reference.BuiltIn.SwapOuts + allowance, noSwaps = fullSwaps + allowance;
         double swapping = service > 0 ? Math.Clamp((noSwaps - got.SwapOuts) / (noSwaps - fullSwaps), 0, 1) : 0;
         double fraction = 0.5 * service + 0.5 * swapping;
 
@@ -134,8 +186,9 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
     protected override string Expected(ReclamationScenario q)
     {
         var r = ReferenceOf(q);
-        return Invariant($"every VM at least {100 * ServiceLevel:0} % of its unconstrained progress ({string.Join(", ", r.Unconstrained)}), ")
-            + Invariant($"at most {FullMarksSwapFactor * r.BuiltIn.SwapOuts + SwapAllowancePages:0} pages swapped out (the built-in {r.BuiltIn.Name} policy: {r.BuiltIn.SwapOuts}, worst VM {100 * r.BuiltIn.Worst(r.Unconstrained):0} %)");
+        double builtInWorst = r.BuiltIn.Worst(r.Unconstrained);
+        return Invariant($"every VM at least {100 * (Math.Min(builtInWorst, ServiceCap) - ServiceTolerance):0} % of its unconstrained progress ({string.Join(", ", r.Unconstrained)}; the built-in {r.BuiltIn.Name} policy's worst VM {100 * builtInWorst:0} %), ")
+            + Invariant($"at most {r.BuiltIn.SwapOuts + SwapAllowance * q.TouchedPages:0} pages swapped out (the built-in: {r.BuiltIn.SwapOuts})");
     }
 
     protected override string Describe(ReclamationScenario q) => q.ToString();

@@ -24,8 +24,18 @@ public sealed record ReclamationScenario
     /// </summary>
     public static readonly ReclamationThresholds Thresholds = new(0.20, 0.15, 0.10, 0.05);
 
+    /// <summary>
+    /// The host's active-memory sampling, on in every run, the unconstrained one included. A host samples only
+    /// when overcommitted by default, and each sampled page costs its guest a touch fault: about 1 ms of a busy
+    /// guest's time per sampling period, which a reference run without it would count against the policy.
+    /// </summary>
+    private static readonly ActiveMemorySampling Sampling = new(OnlyWhenOvercommitted: false);
+
     /// <summary>The VMs, in the order the host creates them.</summary>
     public required IReadOnlyList<MixVm> Vms { get; init; }
+
+    /// <summary>Pages the VMs' guests touch at most, together (each VM's phase and its kernel): what they would hold on a host with RAM to spare.</summary>
+    public required int TouchedPages { get; init; }
 
     /// <summary>Frames of host RAM available to the VMs (after the hypervisor's own).</summary>
     public required int AvailablePages { get; init; }
@@ -39,6 +49,9 @@ public sealed record ReclamationScenario
     /// <summary>The RAM overcommit: the VMs' sizes over <see cref="AvailablePages"/>.</summary>
     public double Overcommit => (double)Vms.Sum(v => v.Pages) / AvailablePages;
 
+    /// <summary>The memory pressure: <see cref="TouchedPages"/> over <see cref="AvailablePages"/>. Above 1 the VMs cannot all keep what they touch.</summary>
+    public double Pressure => (double)TouchedPages / AvailablePages;
+
     /// <summary>
     /// The experiment with <paramref name="policy"/> reclaiming (a fresh object: one policy serves one
     /// host), or, with <paramref name="unconstrained"/>, the same VMs on a host with RAM to spare and no reclamation.
@@ -50,6 +63,7 @@ public sealed record ReclamationScenario
             Cores = Vms.Count, ThreadsPerCore = 1, Kind = HypervisorKind.Type1,
             RamPages = (unconstrained ? 2 * Vms.Sum(v => v.Pages) : AvailablePages) + HypervisorPages, HypervisorMemoryPages = HypervisorPages,
             ReclamationPolicy = unconstrained ? null : policy, ReclamationThresholds = Thresholds, Seed = Seed,
+            ActiveMemorySampling = Sampling,
         },
         Vms = [.. Vms.Select(v => new VmConfig
         {
@@ -63,7 +77,7 @@ public sealed record ReclamationScenario
 
     /// <summary>The scenario in a line: the host and each VM's size, shares and workload.</summary>
     public override string ToString() =>
-        Invariant($"{Vms.Count} VMs on {AvailablePages} frames (overcommit {Overcommit:0.00}x): {string.Join("; ", Vms)}, {DurationMilliseconds:0.##} ms, seed {Seed}");
+        Invariant($"{Vms.Count} VMs on {AvailablePages} frames (overcommit {Overcommit:0.00}x; the guests touch {TouchedPages} pages, pressure {Pressure:0.00}): {string.Join("; ", Vms)}, {DurationMilliseconds:0.##} ms, seed {Seed}");
 }
 
 /// <summary>One VM of a <see cref="ReclamationScenario"/>.</summary>
