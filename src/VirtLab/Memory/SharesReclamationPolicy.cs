@@ -205,7 +205,9 @@ public sealed class SharesReclamationPolicy : IReclamationPolicy
         var othersFirst = Revoke(vms, pagesWanted, Enumerable.Range(0, vms.Count).Select(i => stalled.Contains(i) ? int.MaxValue : floors[i]).ToList());
         int left = pagesWanted - othersFirst.Sum();
         if (left <= 0) return othersFirst;
-        var rest = Revoke(vms, left, Enumerable.Range(0, vms.Count).Select(i => stalled.Contains(i) ? floors[i] : vms[i].MappedPages - othersFirst[i]).ToList());
+        // Only the stalled VMs give in this round: Revoke counts from what each VM holds now, so a
+        // floor below that would let it take the others' pages a second time.
+        var rest = Revoke(vms, left, Enumerable.Range(0, vms.Count).Select(i => stalled.Contains(i) ? floors[i] : int.MaxValue).ToList());
         return othersFirst.Zip(rest, (a, b) => a + b).ToArray();
     }
 

@@ -58,6 +58,24 @@ public class BalloonFeedbackTests
     }
 
     [Fact]
+    public void When_the_answering_balloons_cannot_give_it_all_the_rest_comes_from_the_stalled_vm_and_no_target_goes_below_zero()
+    {
+        // The idle VM holds far less than the request: it gives all it has, and the rest is the
+        // stalled VM's to give. (A bug let the second round take the idle VM's pages a second time,
+        // which set its allocation target to a negative count and stopped the host.)
+        var busy = new ScriptedVm("busy", mapped: 400, active: 400, tau: 0.75) { BalloonedPages = 20 };
+        var idle = new ScriptedVm("idle", mapped: 30, active: 400, tau: 0.75);
+        var policy = new SharesReclamationPolicy();
+        for (int i = 0; i < policy.HardStateGracePeriods + 2; i++)
+        {
+            Period(policy, busy, idle, 420);
+            Assert.InRange(idle.TargetPages, 0, idle.MappedPages);
+            Assert.InRange(busy.TargetPages, 0, busy.MappedPages);
+        }
+        Assert.True(busy.TargetPages < busy.MappedPages, "the stalled VM gives what the idle one could not");
+    }
+
+    [Fact]
     public void Without_the_idle_tax_each_vm_keeps_its_entitlement_and_the_stalled_vm_is_swapped()
     {
         var busy = new ScriptedVm("busy", mapped: 400, active: 400, tau: 0) { BalloonedPages = 20 };
