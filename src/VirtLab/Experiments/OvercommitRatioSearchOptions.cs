@@ -45,7 +45,8 @@ public sealed record OvercommitRatioSearchOptions : ExperimentOptions
         for (int i = 1; i < Ratios.Count; i++)
             Require(VmsAt(Ratios[i]) > VmsAt(Ratios[i - 1]), nameof(Ratios),
                 $"{OptionText.Format(Ratios[i])} gives {VmsAt(Ratios[i])} VMs on {PhysicalCpus} pCPUs, not more than {OptionText.Format(Ratios[i - 1])} before it: a walk goes up");
-        RequireBetween(nameof(Ratios), VmsAt(Ratios[^1]), 1, OvercommitRatioSearch.MaxVms);
+        Require(VmsAt(Ratios[^1]) <= OvercommitRatioSearch.MaxVms, nameof(Ratios),
+            $"{OptionText.Format(Ratios[^1])} gives {VmsAt(Ratios[^1])} VMs on {PhysicalCpus} pCPUs, more than the {OvercommitRatioSearch.MaxVms} one host may run");
         RequireEach(nameof(ThresholdPercents), ThresholdPercents, t => t > 0 && t <= 100, t => $"{OptionText.Format(t)} is not a ready % above 0 and up to 100");
         RequireAtLeast(nameof(DurationMilliseconds), DurationMilliseconds, OvercommitRatioSearch.SampleMilliseconds);
         Require(WarmupMilliseconds >= 0 && WarmupMilliseconds < DurationMilliseconds, nameof(WarmupMilliseconds),

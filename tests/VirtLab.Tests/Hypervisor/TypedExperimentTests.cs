@@ -358,6 +358,8 @@ public class OvercommitLessonExperimentTests(DefaultRuns runs) : IClassFixture<D
         Assert.Equal("ratios: 1.1 gives 3 VMs on 3 pCPUs, not more than 1 before it: a walk goes up", e.Message);
         e = Assert.Throws<ConfigurationException>(() => OvercommitRatioSearch.Run(new() { ThresholdPercents = [5, 120] }));
         Assert.Equal("thresholds: 120 is not a ready % above 0 and up to 100", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => OvercommitRatioSearch.Run(new() { Ratios = [1, 100] }));
+        Assert.Equal("ratios: 100 gives 300 VMs on 3 pCPUs, more than the 256 one host may run", e.Message);
     }
 }
 
