@@ -46,6 +46,18 @@ public abstract record ExperimentOptions
         foreach (var value in values!) Require(valid(value), property, problem(value));
     }
 
+    /// <summary>Requires VM names, each one non-empty and used once (they name the VMs in the tables).</summary>
+    protected void RequireVmNames(string property, IReadOnlyList<string>? names)
+    {
+        RequireEach(property, names, n => !string.IsNullOrWhiteSpace(n), _ => "a VM name is empty");
+        var twice = names!.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        Require(twice is null, property, $"'{twice?.Key}' names two VMs");
+    }
+
+    /// <summary>Requires a list of <paramref name="count"/> values, one per VM named by option <paramref name="namesOption"/>.</summary>
+    protected void RequireOnePerVm<T>(string property, IReadOnlyList<T>? values, int count, string namesOption) =>
+        Require(values?.Count == count, property, $"has {values?.Count ?? 0} values for the {count} VMs of --{namesOption}: give one per VM");
+
     /// <summary>Requires four falling fractions below 1 (high, soft, hard, low).</summary>
     protected void RequireThresholds(string property, ReclamationThresholds? t) =>
         Require(t is not null && t.High < 1 && t.High > t.Soft && t.Soft > t.Hard && t.Hard > t.Low && t.Low >= 0, property,

@@ -8,7 +8,7 @@ namespace VirtLab.Experiments;
 /// <summary>
 /// How option values are written on the command line, by type: numbers in invariant culture, choices
 /// (enums) in lower case, workloads as <see cref="Workload.Parse"/> reads them, lists separated by
-/// commas, or by semicolons when their items contain commas (workloads).
+/// commas, or by semicolons when their items contain commas (workloads, pairs and mixes of them).
 /// </summary>
 internal static class OptionText
 {
@@ -39,6 +39,8 @@ internal static class OptionText
             return Workload.Parse(text, out string? error) ?? throw new FormatException(error);
         if (type == typeof(WorkloadPair))
             return WorkloadPair.Parse(text, out string? error) ?? throw new FormatException(error);
+        if (type == typeof(WorkloadMix))
+            return WorkloadMix.Parse(text, out string? error) ?? throw new FormatException(error);
         if (type == typeof(ReclamationSetting))
             return ReclamationSetting.Parse(text, out string? error) ?? throw new FormatException(error);
         if (type == typeof(ReclamationThresholds))
@@ -72,13 +74,16 @@ internal static class OptionText
         if (type.IsEnum) return string.Join("|", Enum.GetValues(type).Cast<object>().Select(Format));
         if (type == typeof(Workload)) return "WORKLOAD";
         if (type == typeof(WorkloadPair)) return "WORKLOAD+WORKLOAD";
+        if (type == typeof(WorkloadMix)) return "MIX";
+        if (type == typeof(string)) return "NAME";
+        if (type == typeof(bool)) return "true|false";
         if (type == typeof(ReclamationSetting)) return string.Join("|", ReclamationSetting.All.Select(s => s.Name));
         if (type == typeof(ReclamationThresholds)) return "HIGH,SOFT,HARD,LOW";
         return "VALUE";
     }
 
     /// <summary>Items that contain commas themselves are separated by semicolons.</summary>
-    private static char Separator(Type element) => element == typeof(Workload) || element == typeof(WorkloadPair) ? ';' : ',';
+    private static char Separator(Type element) => element == typeof(Workload) || element == typeof(WorkloadPair) || element == typeof(WorkloadMix) ? ';' : ',';
 
     /// <summary>The item type of a list type (an array or IReadOnlyList&lt;T&gt;), or null.</summary>
     private static Type? ElementOf(Type type) =>

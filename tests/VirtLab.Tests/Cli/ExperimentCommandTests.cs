@@ -58,7 +58,7 @@ public class ExperimentCommandTests
     }
 
     [Fact]
-    public void ListPrintsTheEightExperimentsWithWhatTheyMeasure()
+    public void ListPrintsEveryExperimentWithWhatItMeasures()
     {
         var result = CliHarness.Run("experiment", "--list");
         Assert.Equal(0, result.ExitCode);
@@ -78,5 +78,47 @@ public class ExperimentCommandTests
         var bad = CliHarness.Run("experiment", "cpu-overcommit", "--ratios", "1,x", "--quiet");
         Assert.Equal(2, bad.ExitCode);
         Assert.Equal("virtlab experiment cpu-overcommit: invalid configuration: ratios: 'x' is not a number", bad.Error.Trim());
+    }
+
+    [Fact]
+    public void OvercommitRatioSearchRunsAMixOfYourOwnAndPrintsTheAnswerPerThreshold()
+    {
+        var result = CliHarness.Run("experiment", "overcommit-ratio-search", "--mixes", "batch;busyweb=cpu+io:work=2000,sleep=2+io:work=2000,sleep=2",
+            "--pcpus", "2", "--ratios", "1,2,3", "--thresholds", "5", "--duration-ms", "20", "--format", "csv", "--quiet");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("# table: steps\nmix,vms,ratio,worst_ready_pct,mean_ready_pct,slowdown,hosts_per_100_vms\n", result.Output.Replace("\r", ""));
+        Assert.Contains("# table: highest_ratio\nmix,threshold_pct,highest_ratio,vms,crossed\n", result.Output.Replace("\r", ""));
+        Assert.Contains("\nbatch,5,1,2,yes", result.Output);                  // one busy VM per pCPU is the most batch takes
+        Assert.Contains("\nbusyweb,2,1,", result.Output);                     // the walk of the mix of our own starts at 2 VMs
+        Assert.Equal("", result.Error);
+    }
+
+    [Fact]
+    public void OvercommitTimelineAndUsageRunFromTheCommandLineTheSameForASeed()
+    {
+        string[] timeline = ["experiment", "overcommit-timeline", "--vms", "a,b", "--vcpus", "2,1", "--workloads", "cpu;io:work=2000,sleep=2",
+            "--pcpus", "2", "--duration-ms", "12", "--sample-ms", "4", "--format", "json", "--quiet", "--seed", "5"];
+        var one = CliHarness.Run(timeline);
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.Contains("\"experiment\": \"overcommit-timeline\"", one.Output);
+        Assert.Contains("\"b/vcpu0\"", one.Output);
+        Assert.Equal(one.Output, CliHarness.Run(timeline).Output);
+        var usage = CliHarness.Run("experiment", "overcommit-usage", "--vms", "big,small", "--workloads", "wset:pages=100,touch=120;cpu",
+            "--vm-pages", "200", "--duration-ms", "10", "--quiet");
+        Assert.True(usage.ExitCode == 0, usage.ToString());
+        Assert.Contains("- memory touched: ", usage.Output);
+        Assert.Matches(@"big\s+wset:pages=100,touch=120,delay=0\s+200\s+\d+\s", usage.Output);
+    }
+
+    [Fact]
+    public void OvercommitExperimentsRefuseListsThatDoNotMatchNamingTheOption()
+    {
+        var result = CliHarness.Run("experiment", "overcommit-timeline", "--vms", "a,b,c", "--quiet");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("virtlab experiment overcommit-timeline: invalid configuration: vcpus: has 4 values for the 3 VMs of --vms: give one per VM", result.Error.Trim());
+        var mix = CliHarness.Run("experiment", "overcommit-ratio-search", "--mixes", "web;cloud", "--quiet");
+        Assert.Equal(2, mix.ExitCode);
+        Assert.StartsWith("virtlab experiment overcommit-ratio-search: invalid configuration: mixes: 'cloud' is not a mix", mix.Error.Trim());
+        Assert.Equal("", mix.Output);
     }
 }

@@ -40,7 +40,9 @@ public class TypedExperimentTests(DefaultRuns runs) : IClassFixture<DefaultRuns>
     /// balloons that still answer for a stalled VM's share, then moved ballooning, memory-overcommit
     /// and idle-tax. Lesson 04 then added one column each to cpu-overcommit (costop_pct_mean, 0 for
     /// its one-vCPU VMs) and memory-overcommit (sharing_saved_frames, 0 without the scan); with that
-    /// column taken out, both CSVs are byte-identical to the ones before. The CSV is the experiments'
+    /// column taken out, both CSVs are byte-identical to the ones before. Lesson 04's own three
+    /// (overcommit-usage, -ratio-search, -timeline) were recorded when they were made, from the
+    /// same hosts the lesson had run as its own specs. The CSV is the experiments'
     /// contract with lessons,
     /// spreadsheets and plots elsewhere: a change here is a change of behaviour, to be made on purpose.
     /// </summary>
@@ -54,6 +56,9 @@ public class TypedExperimentTests(DefaultRuns runs) : IClassFixture<DefaultRuns>
         { "page-sharing", "7f49c34a50b50f4a5e65362f4b407e47622d17b9d5b572c30f53a94efe308106" },
         { "memory-overcommit", "1a4f7b33107a27fb0bcff3f668930fb210dce070b5f9c43868839c7777612808" },
         { "idle-tax", "e6dcc8b052bd70651747f84d8679c3da56d02953365df475b6a6042e1299d121" },
+        { "overcommit-usage", "21bebdd3c447ba860d661e925d9632f9a898dbf7d749311e9fadc60c49ced067" },
+        { "overcommit-ratio-search", "b78dd252720105d76c0cb1f9df2a8b85d05cc6dcb9d15e4a1f8086112e7ffc9d" },
+        { "overcommit-timeline", "80e55069a92683307c2630c3d68e8f1809cd753cbc63b14fe8d34636fe90c8eb" },
     };
 
     [Theory]
@@ -65,7 +70,7 @@ public class TypedExperimentTests(DefaultRuns runs) : IClassFixture<DefaultRuns>
     }
 
     [Fact]
-    public void The_registry_lists_the_eight_experiments_each_with_a_hash()
+    public void The_registry_lists_every_experiment_each_with_a_hash()
     {
         Assert.Equal(CsvHashes.Select(d => (string)d[0]).Order(), BuiltInExperiments.All.Select(e => e.Name).Order());
         Assert.All(BuiltInExperiments.All, e => Assert.Same(e, BuiltInExperiments.Find(e.Name)));
@@ -218,6 +223,146 @@ public class TypedExperimentTests(DefaultRuns runs) : IClassFixture<DefaultRuns>
     }
 }
 
+/// <summary>Lesson 04's own experiments: what VMs use, the right ratio per workload mix, vCPUs paused over time.</summary>
+public class OvercommitLessonExperimentTests(DefaultRuns runs) : IClassFixture<DefaultRuns>
+{
+    [Fact]
+    public void Usage_shows_the_bet_behind_overcommit_in_the_ranges_lesson_04_states()
+    {
+        var result = runs.Of<OvercommitUsageResult>(OvercommitUsage.Name);
+        Assert.Equal(["batch", "web", "cache", "db"], result.Rows.Select(r => r.Vm));
+        Assert.Equal(1024, result.Headline.PagesGiven);
+        Assert.Equal(result.Rows.Sum(r => r.PagesTouched), result.Headline.PagesTouched);
+        // "Which VM uses most of the memory": db touches its 200 pages (and the kernel's), cache its 48, the others only the kernel.
+        Assert.InRange(result.Headline.Of("db").MemoryUsedPercent, 75, 90);
+        Assert.InRange(result.Headline.Of("cache").PagesTouched, 48, 70);
+        Assert.True(result.Headline.Of("batch").PagesTouched < 20);
+        Assert.InRange(result.Headline.TouchedPercent, 20, 40);
+        // batch computes without pause; web sleeps nearly all the time.
+        Assert.InRange(result.Headline.Of("batch").VcpuBusyPercent, 99, 100);
+        Assert.InRange(result.Headline.Of("web").VcpuBusyPercent, 0.5, 10);
+        Assert.Equal(result.Rows.Average(r => r.VcpuBusyPercent), result.Headline.BusyPercentMean);
+        Assert.Equal(result.Rows.Select(r => (double)r.PagesTouched), result.TableNamed("usage").Numbers("pages_touched"));
+    }
+
+    [Fact]
+    public void Ratio_search_finds_what_lesson_04_states_for_each_mix()
+    {
+        var result = runs.Of<OvercommitRatioSearchResult>(OvercommitRatioSearch.Name);
+        var o = result.Options;
+        // web never crosses 5 % on the walk; batch tolerates no overcommit; services and mixed lie between.
+        var web = result.Headline.HighestRatioUnder("web", 5);
+        Assert.False(web.Crossed);
+        Assert.Equal(4.0, web.HighestRatio);
+        Assert.Equal("at least 4:1 (12 VMs)", web.ToString());
+        Assert.Equal(2 / 3.0, result.Headline.HighestRatioUnder("batch", 5).HighestRatio, 9);
+        Assert.Equal("0.67:1 (2 VMs)", result.Headline.HighestRatioUnder("batch", 10).ToString());
+        foreach (var mix in new[] { "services", "mixed" })
+        {
+            double ratio = result.Headline.HighestRatioUnder(mix, 5).HighestRatio;
+            Assert.InRange(ratio, 1.3, 3);
+            Assert.True(result.Headline.HighestRatioUnder(mix, 10).HighestRatio >= ratio);
+        }
+        // In the mixed host, the worst VM waits several times longer than the average once it crosses.
+        var mixedCross = result.WalkOf("mixed").First(s => s.WorstReadyPercent >= 5);
+        Assert.True(mixedCross.WorstReadyPercent > 2 * mixedCross.MeanReadyPercent);
+        // Each answer is the last step before the first one at or over the threshold, and a walk stops
+        // at the first step over every threshold (the default).
+        foreach (var answer in result.Answers)
+        {
+            var walk = result.WalkOf(answer.Mix);
+            var under = walk.TakeWhile(s => s.WorstReadyPercent < answer.ThresholdPercent).ToList();
+            Assert.Equal(under.Count == 0 ? 0 : under[^1].Ratio, answer.HighestRatio);
+            Assert.Equal(under.Count < walk.Count, answer.Crossed);
+            Assert.True(walk.Count == o.Ratios.Count || walk[^1].WorstReadyPercent >= o.ThresholdPercents.Max());
+            Assert.All(walk.SkipLast(1), s => Assert.True(s.WorstReadyPercent < o.ThresholdPercents.Max()));
+        }
+        Assert.Equal(2, result.WalkOf("batch").Count);   // batch crosses both at 1.33:1: the rest is not run
+        // Slowdown is 1 at the first step; hosts per 100 VMs is the arithmetic ceiling.
+        Assert.All(result.Steps, s => Assert.Equal((int)Math.Ceiling(100 / (s.Ratio * o.PhysicalCpus) - 1e-9), s.HostsPer100Vms));
+        Assert.All(o.Mixes, m => Assert.Equal(1.0, result.WalkOf(m.Name)[0].Slowdown));
+        Assert.Equal(50, result.Steps[0].HostsPer100Vms);
+    }
+
+    [Fact]
+    public void Ratio_search_stopping_once_crossed_gives_the_full_walks_answers_and_steps_for_fewer_runs()
+    {
+        var options = new OvercommitRatioSearchOptions { Mixes = [WorkloadMix.Services, WorkloadMix.Batch], Ratios = [2 / 3.0, 4 / 3.0, 2, 8 / 3.0] };
+        var stopped = OvercommitRatioSearch.Run(options);
+        var full = OvercommitRatioSearch.Run(options with { StopOnceCrossed = false });
+        Assert.Equal(full.Answers, stopped.Answers);
+        Assert.Equal(full.Steps.Take(stopped.WalkOf("services").Count), stopped.WalkOf("services"));
+        Assert.True(stopped.Steps.Count < full.Steps.Count);
+        Assert.Equal(8, full.Steps.Count);
+        // With every step, batch slows down as the ratio grows: the same pCPU time sliced thinner.
+        var batch = full.WalkOf("batch");
+        for (int i = 1; i < batch.Count; i++) Assert.True(batch[i].Slowdown > batch[i - 1].Slowdown);
+    }
+
+    [Fact]
+    public void Ratio_search_is_the_same_for_a_seed_and_takes_a_mix_of_your_own()
+    {
+        var mine = WorkloadMix.Parse("busyweb=cpu+io:work=20000,sleep=1@5", out var error)!;
+        Assert.Null(error);
+        Assert.Equal(5, mine.TickMilliseconds);
+        Assert.Equal("busyweb=cpu:rounds=100+io:work=20000,sleep=1@5", mine.ToString());
+        Assert.Equal("services", WorkloadMix.Services.ToString());
+        var options = new OvercommitRatioSearchOptions { Mixes = [mine], PhysicalCpus = 2, Ratios = [1, 2, 3], Seed = 7 };
+        Assert.Equal(OvercommitRatioSearch.Run(options).ToCsv(), OvercommitRatioSearch.Run(options).ToCsv());
+        Assert.Null(WorkloadMix.Parse("cloud", out error));
+        Assert.Equal("'cloud' is not a mix: name one (web, services, mixed, batch) or write NAME=WORKLOAD+WORKLOAD+...[@TICK]", error);
+    }
+
+    [Fact]
+    public void Timeline_records_every_vcpu_every_interval_and_its_shares_add_up()
+    {
+        var result = runs.Of<OvercommitTimelineResult>(OvercommitTimeline.Name);
+        var o = result.Options;
+        Assert.Equal(["db/vcpu0", "db/vcpu1", "app/vcpu0", "app/vcpu1", "batch/vcpu0", "web/vcpu0"], result.Vcpus);
+        Assert.Equal(6 * (int)(o.DurationMilliseconds / o.SampleMilliseconds), result.Intervals.Count);
+        foreach (var row in result.Intervals)
+        {
+            Assert.Equal(100, row.RunPercent + row.ReadyPercent + row.CoStopPercent + row.WaitPercent, 6);
+            Assert.Equal(row.TimeMilliseconds, row.RunMilliseconds + row.ReadyMilliseconds + row.CoStopMilliseconds + row.WaitMilliseconds, 3);
+        }
+        // Only the vCPUs of two-vCPU VMs are co-stopped; the most co-stopped one is paused a good part of the run.
+        var most = result.Headline.MostCoStopped;
+        Assert.Matches("^(db|app)/", most.Vcpu);
+        Assert.All(result.Totals.Where(t => t.Vcpu.StartsWith("batch") || t.Vcpu.StartsWith("web")), t => Assert.Equal(0, t.CoStopMilliseconds));
+        Assert.InRange(most.CoStopPercent + most.ReadyPercent, 25, 75);
+        // The mostly idle web vCPU mostly waits idle, and is ready at times: it wakes to find the pCPUs busy.
+        var web = result.Headline.Of("web/vcpu0");
+        Assert.True(web.WaitMilliseconds > web.RunMilliseconds);
+        Assert.True(web.ReadyMilliseconds > 0);
+        Assert.Equal(result.IntervalsOf("web/vcpu0")[^1].ReadyMilliseconds, web.ReadyMilliseconds);
+        Assert.Equal(o.DurationMilliseconds, result.Outcome.Host.NowMilliseconds, 6);
+    }
+
+    [Fact]
+    public void Timeline_and_usage_are_the_same_for_a_seed()
+    {
+        var timeline = new OvercommitTimelineOptions { DurationMilliseconds = 20, Seed = 3 };
+        Assert.Equal(OvercommitTimeline.Run(timeline).ToCsv(), OvercommitTimeline.Run(timeline).ToCsv());
+        var usage = new OvercommitUsageOptions { DurationMilliseconds = 10, Seed = 3 };
+        Assert.Equal(OvercommitUsage.Run(usage).ToJson(), OvercommitUsage.Run(usage).ToJson());
+    }
+
+    [Fact]
+    public void Per_vm_lists_that_do_not_match_the_vms_are_refused_naming_the_option()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => OvercommitTimeline.Run(new() { VcpusPerVm = [2, 2, 1] }));
+        Assert.Equal("vcpus: has 3 values for the 4 VMs of --vms: give one per VM", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => OvercommitUsage.Run(new() { VmNames = ["a", "b", "a", "c"] }));
+        Assert.Equal("vms: 'a' names two VMs", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => OvercommitRatioSearch.Run(new() { Ratios = [1, 1.1] }));
+        Assert.Equal("ratios: 1.1 gives 3 VMs on 3 pCPUs, not more than 1 before it: a walk goes up", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => OvercommitRatioSearch.Run(new() { ThresholdPercents = [5, 120] }));
+        Assert.Equal("thresholds: 120 is not a ready % above 0 and up to 100", e.Message);
+        e = Assert.Throws<ConfigurationException>(() => OvercommitRatioSearch.Run(new() { Ratios = [1, 100] }));
+        Assert.Equal("ratios: 100 gives 300 VMs on 3 pCPUs, more than the 256 one host may run", e.Message);
+    }
+}
+
 /// <summary>Options records: documented, read from the command line, validated with errors that name the option.</summary>
 public class ExperimentOptionTests
 {
@@ -272,6 +417,13 @@ public class ExperimentOptionTests
         { "memory-overcommit", "settings", "balloon,magic" }, { "memory-overcommit", "settings", "swap,swap" }, { "memory-overcommit", "ratios", "1,9" },
         { "memory-overcommit", "warmup-ms", "400" }, { "memory-overcommit", "touch-pages", "100" },
         { "idle-tax", "taus", "0,1" }, { "idle-tax", "taus", "0.5,0.5" }, { "idle-tax", "idle-pages", "481" }, { "idle-tax", "thresholds", "0.2,0.1" },
+        { "overcommit-usage", "vms", "a,b,a" }, { "overcommit-usage", "workloads", "cpu;io" }, { "overcommit-usage", "vm-pages", "8" },
+        { "overcommit-usage", "workloads", "cpu;cpu;cpu;mem:pages=300" }, { "overcommit-usage", "duration-ms", "0" },
+        { "overcommit-ratio-search", "mixes", "web;cloud" }, { "overcommit-ratio-search", "mixes", "web;web" }, { "overcommit-ratio-search", "mixes", "x=cpu+gpu" },
+        { "overcommit-ratio-search", "ratios", "1,1.1" }, { "overcommit-ratio-search", "thresholds", "5,0" }, { "overcommit-ratio-search", "warmup-ms", "30" },
+        { "overcommit-ratio-search", "pcpus", "0" }, { "overcommit-ratio-search", "stop-once-crossed", "maybe" },
+        { "overcommit-timeline", "vcpus", "2,2,1" }, { "overcommit-timeline", "vcpus", "2,2,9,1" }, { "overcommit-timeline", "workloads", "cpu;cpu;cpu" },
+        { "overcommit-timeline", "sample-ms", "0" }, { "overcommit-timeline", "vms", "db,app,db,web" },
     };
 
     [Theory]
