@@ -72,7 +72,7 @@ public sealed class ForbiddenUse
                 problem = $"forbidden.types: '{name}' is not a type of VirtLab";
                 return null;
             }
-            builtIns.TryAdd(name, "one of VirtLab's built-in policies");
+            builtIns.TryAdd(name, "a built-in of VirtLab's that the exercise forbids");
         }
         foreach (var entry in allowed)
         {

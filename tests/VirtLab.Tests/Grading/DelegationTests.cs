@@ -56,7 +56,7 @@ public class DelegationTests(ITestOutputHelper output) : IDisposable
         { "02-scheduler", Delegating("02-scheduler"), "uses VirtLab.Scheduling.CreditScheduler (one of VirtLab's own implementations of IVcpuScheduler)" },
         { "02-scheduler", Around("public static IVcpuScheduler Fair() => new FairShareScheduler();"), "uses VirtLab.Scheduling.FairShareScheduler" },
         { "03-reclamation", Delegating("03-reclamation"), "(one of VirtLab's own implementations of IReclamationPolicy); of that type only SharesPerPage and Revoke may be used" },
-        { "04-smt-placement", Delegating("04-smt-placement"), "uses VirtLab.Scheduling.SmtPlacement (one of VirtLab's built-in policies)" },
+        { "04-smt-placement", Delegating("04-smt-placement"), "uses VirtLab.Scheduling.SmtPlacement (a built-in of VirtLab's that the exercise forbids)" },
         { "04-smt-placement", Around("public static ISmtPlacement Packed() => new PackedPlacement();"), "uses VirtLab.Scheduling.PackedPlacement" },
         // Through a member of another VirtLab type that hands one out.
         { "01-emulate-csr", Around("public static IInstructionEmulator Default(VmConfig vm) => vm.InstructionEmulator;"), "uses VirtLab.Hypervisor.VmConfig.InstructionEmulator, which hands out VirtLab's own IInstructionEmulator" },
