@@ -78,79 +78,114 @@ public static class SubmissionInspection
 
     private static string? Refusal(PEReader pe, MetadataReader md, ForbiddenUse rule)
     {
-        var names = new TypeNames(md);
-        string what = string.Join(" or ", rule.ImplementationsOf.Select(i => i[(i.LastIndexOf('.') + 1)..]).DefaultIfEmpty("built-in policy"));
-        string byName = $"reflection, run-time loading and binding by name could reach VirtLab's own {what} by a name built at run time, so this exercise does not allow them";
-        string Forbidden(string type) => $"{type} ({rule.BuiltIns[type]}); the exercise is to write your own";
-        string AsType(string type, string how) =>
-            $"the code uses {type} as a type{how}, not only its allowed members {string.Join(" and ", AllowedOf(type))} ({rule.BuiltIns[type]})";
-        IEnumerable<string> AllowedOf(string type) => rule.Allowed.Where(a => a.StartsWith(type + ".", StringComparison.Ordinal)).Select(a => a[(type.Length + 1)..]);
+        var reading = new Reading(pe, md, rule);
+        return reading.Types() ?? reading.Members() ?? reading.TypeUses() ?? reading.Strings();
+    }
 
-        // Types: a forbidden one named, or one that makes objects of types given at run time.
-        foreach (var h in md.TypeReferences)
+    /// <summary>One compiled submission read under one rule, a kind of trace at a time; each returns the first refusal or null.</summary>
+    private sealed class Reading(PEReader pe, MetadataReader md, ForbiddenUse rule)
+    {
+        private readonly TypeNames _names = new(md);
+
+        /// <summary>Type references: a forbidden type named, or one that makes objects of types given at run time.</summary>
+        public string? Types()
         {
-            string type = names.Of(h);
-            if (rule.BuiltIns.ContainsKey(type) && !rule.HasAllowedMembers(type)) return $"the code uses {Forbidden(type)}";
-            if (ByNameTypes.Contains(type)) return $"the code uses {type}: {byName}";
+            foreach (var h in md.TypeReferences)
+            {
+                string type = _names.Of(h);
+                if (rule.BuiltIns.ContainsKey(type) && !rule.HasAllowedMembers(type)) return $"the code uses {Forbidden(type)}";
+                if (ByNameTypes.Contains(type)) return $"the code uses {type}: {ByName}";
+            }
+            return null;
         }
 
-        // Members: of a type with allowed members only those; none that finds things by name or deals
-        // in what does (any use of a reflection object is a call of such a member); none of VirtLab's
-        // that hands out a built-in.
-        var handedOut = rule.BuiltIns.Keys.Concat(rule.ImplementationsOf).ToHashSet(StringComparer.Ordinal);
-        var own = md.TypeDefinitions.Select(names.Of).ToHashSet(StringComparer.Ordinal);
-        foreach (var h in md.MemberReferences)
+        /// <summary>
+        /// Member references: of a type with allowed members only those; none that finds things by
+        /// name or deals in what does (any use of a reflection object is a call of such a member);
+        /// none of VirtLab's that hands out a built-in, as what it returns or through an out parameter.
+        /// </summary>
+        public string? Members()
         {
-            var member = md.GetMemberReference(h);
-            string? parent = names.Of(member.Parent);
-            if (parent is null) continue;
-            string name = md.GetString(member.Name);
-            string generic = GenericDefinition(parent);
-            if (rule.BuiltIns.ContainsKey(generic) && !rule.IsAllowed(generic, name))
-                return $"the code uses {generic}.{Shown(name)} ({rule.BuiltIns[generic]}); of that type only {string.Join(" and ", AllowedOf(generic))} may be used";
-            if (ByNameMembers.Contains((generic, name)) || (IsByName(generic) && !Descriptive.Contains((generic, name))))
-                return $"the code uses {generic}.{Shown(name)}: {byName}";
-            string[] signature = member.GetKind() == MemberReferenceKind.Field ? [member.DecodeFieldSignature(names, null)]
-                : member.DecodeMethodSignature(names, null) is var m ? [m.ReturnType, .. m.ParameterTypes] : [];
-            if (signature.SelectMany(Parts).FirstOrDefault(IsByName) is { } dealsIn && !Descriptive.Contains((generic, name)))
-                return $"the code uses {generic}.{Shown(name)}, which deals in {dealsIn}: {byName}";
-            if (own.Contains(generic) || rule.IsAllowed(generic, name)) continue;
-            if (Mentioned(signature[0], handedOut) is { } built)
-                return $"the code uses {generic}.{Shown(name)}, which hands out VirtLab's own {built[(built.LastIndexOf('.') + 1)..]}; the exercise is to write your own";
+            var handedOut = rule.BuiltIns.Keys.Concat(rule.ImplementationsOf).ToHashSet(StringComparer.Ordinal);
+            var own = md.TypeDefinitions.Select(_names.Of).ToHashSet(StringComparer.Ordinal);
+            foreach (var h in md.MemberReferences)
+            {
+                var member = md.GetMemberReference(h);
+                if (_names.Of(member.Parent) is not { } parent) continue;
+                string type = GenericDefinition(parent), name = md.GetString(member.Name), shown = $"{type}.{Shown(name)}";
+                if (rule.BuiltIns.ContainsKey(type) && !rule.IsAllowed(type, name))
+                    return $"the code uses {shown} ({rule.BuiltIns[type]}); of that type only {AllowedOf(type)} may be used";
+                if (Descriptive.Contains((type, name))) continue;
+                if (ByNameMembers.Contains((type, name)) || IsByName(type)) return $"the code uses {shown}: {ByName}";
+                string[] signature = Signature(member);
+                if (signature.SelectMany(Parts).FirstOrDefault(IsByName) is { } dealsIn) return $"the code uses {shown}, which deals in {dealsIn}: {ByName}";
+                if (own.Contains(type) || rule.IsAllowed(type, name)) continue;
+                var given = signature.Where((t, i) => i == 0 || t.EndsWith('&')).Select(t => Mentioned(t, handedOut)).FirstOrDefault(b => b is not null);
+                if (given is not null)
+                    return $"the code uses {shown}, which hands out VirtLab's own {given[(given.LastIndexOf('.') + 1)..]}; the exercise is to write your own";
+            }
+            return null;
         }
 
-        // A type with allowed members, used otherwise: as a generic argument (Lazy<T> would make one), or in the code itself (typeof, a cast, an array).
-        for (int row = 1; row <= md.GetTableRowCount(TableIndex.TypeSpec); row++)
-            if (Mentioned(md.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).DecodeSignature(names, null), rule.BuiltIns.Keys) is { } type)
-                return AsType(type, "");
-        for (int row = 1; row <= md.GetTableRowCount(TableIndex.MethodSpec); row++)
-            foreach (var argument in md.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).DecodeSignature(names, null))
-                if (Mentioned(argument, rule.BuiltIns.Keys) is { } type)
-                    return AsType(type, " argument");
-        var tokens = md.TypeReferences.Where(h => rule.BuiltIns.ContainsKey(names.Of(h))).ToDictionary(h => BitConverter.GetBytes(MetadataTokens.GetToken(h)), names.Of);
-        if (tokens.Count > 0)
+        /// <summary>A type with allowed members, used otherwise: as a generic argument (<c>Lazy&lt;T&gt;</c> would make one), or in the code itself (<c>typeof</c>, a cast, an array).</summary>
+        public string? TypeUses()
+        {
+            for (int row = 1; row <= md.GetTableRowCount(TableIndex.TypeSpec); row++)
+                if (Mentioned(md.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).DecodeSignature(_names, null), rule.BuiltIns.Keys) is { } type)
+                    return AsType(type, "");
+            for (int row = 1; row <= md.GetTableRowCount(TableIndex.MethodSpec); row++)
+                foreach (var argument in md.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).DecodeSignature(_names, null))
+                    if (Mentioned(argument, rule.BuiltIns.Keys) is { } type)
+                        return AsType(type, " argument");
+            // An instruction that names a type (ldtoken, castclass, isinst, newarr, box) carries its token: a
+            // byte search may mistake a constant for one, which refuses too much, never too little.
+            var tokens = md.TypeReferences.Where(h => rule.BuiltIns.ContainsKey(_names.Of(h)))
+                .Select(h => (Token: BitConverter.GetBytes(MetadataTokens.GetToken(h)), Type: _names.Of(h))).ToList();
             foreach (var m in md.MethodDefinitions)
             {
                 int rva = md.GetMethodDefinition(m).RelativeVirtualAddress;
-                if (rva == 0) continue;
+                if (tokens.Count == 0 || rva == 0) continue;
                 var il = pe.GetMethodBody(rva).GetILBytes() ?? [];
                 foreach (var (token, type) in tokens)
-                    if (il.AsSpan().IndexOf(token) >= 0)
-                        return AsType(type, " (typeof, a cast, an array)");
+                    if (il.AsSpan().IndexOf(token) >= 0) return AsType(type, " (typeof, a cast, an array)");
             }
-
-        // Strings: a forbidden type's name, which reflection or a serializer could turn into the type.
-        for (var h = MetadataTokens.UserStringHandle(1); !h.IsNil; h = md.GetNextHandle(h))
-        {
-            string text = md.GetUserString(h);
-            foreach (var type in rule.BuiltIns.Keys)
-            {
-                string simple = type[(Math.Max(type.LastIndexOf('.'), type.LastIndexOf('+')) + 1)..];
-                if (Regex.IsMatch(text, $@"\b{Regex.Escape(simple)}\b"))
-                    return $"the code holds the text \"{Shorten(text)}\", which names {Forbidden(type)}";
-            }
+            return null;
         }
-        return null;
+
+        /// <summary>User strings: a forbidden type's name, which reflection or a serializer could turn into the type.</summary>
+        public string? Strings()
+        {
+            for (var h = MetadataTokens.UserStringHandle(1); !h.IsNil; h = md.GetNextHandle(h))
+            {
+                string text = md.GetUserString(h);
+                foreach (var type in rule.BuiltIns.Keys)
+                {
+                    string simple = type[(Math.Max(type.LastIndexOf('.'), type.LastIndexOf('+')) + 1)..];
+                    if (Regex.IsMatch(text, $@"\b{Regex.Escape(simple)}\b"))
+                        return $"the code holds the text \"{Shorten(text)}\", which names {Forbidden(type)}";
+                }
+            }
+            return null;
+        }
+
+        private string ByName => "reflection, run-time loading and binding by name could reach VirtLab's own " +
+            string.Join(" or ", rule.ImplementationsOf.Select(i => i[(i.LastIndexOf('.') + 1)..]).DefaultIfEmpty("built-in policy")) +
+            " by a name built at run time, so this exercise does not allow them";
+
+        private string Forbidden(string type) => $"{type} ({rule.BuiltIns[type]}); the exercise is to write your own";
+
+        private string AsType(string type, string how) => $"the code uses {type} as a type{how}, not only its allowed members {AllowedOf(type)} ({rule.BuiltIns[type]})";
+
+        private string AllowedOf(string type) =>
+            string.Join(" and ", rule.Allowed.Where(a => a.StartsWith(type + ".", StringComparison.Ordinal)).Select(a => a[(type.Length + 1)..]));
+
+        /// <summary>A field's type, or a method's return type then its parameters' types.</summary>
+        private string[] Signature(MemberReference member)
+        {
+            if (member.GetKind() == MemberReferenceKind.Field) return [member.DecodeFieldSignature(_names, null)];
+            var method = member.DecodeMethodSignature(_names, null);
+            return [method.ReturnType, .. method.ParameterTypes];
+        }
     }
 
     /// <summary>Whether <paramref name="type"/> is one of the ways to reach a type by a name known only at run time. Attributes are markers and do nothing themselves (the compiler emits <c>DefaultMemberAttribute</c> for every indexer).</summary>

@@ -173,5 +173,25 @@ public class DelegationTests(ITestOutputHelper output) : IDisposable
         Assert.All(refused.SelectMany(e => e.Tests), t => Assert.Equal(0, t.CpuSeconds));
     }
 
+    [Fact]
+    public void The_child_loads_the_bytes_the_grader_inspected_not_the_file_the_students_code_can_overwrite()
+    {
+        const string id = "02-scheduler";
+        string folder = Path.Combine(_scratch.Root, "class", "mallory", id);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "ProportionalShareScheduler.cs"),
+            GradingScratch.WithSolution(id, "ProportionalShareScheduler.cs", "ProportionalShareScheduler", "scheduler/overwrites-its-compiled-file"));
+        string scratch = Path.Combine(_scratch.Root, "kept");
+        var result = new Grader(Source, new GraderOptions { Exercise = id, Group = "visible", ScratchDirectory = scratch, KeepScratch = true }).Grade(folder, "mallory");
+        var tests = result.AllTests().ToList();
+        foreach (var t in tests) output.WriteLine($"{t.Test}: {t.Status} {t.Points}/{t.MaxPoints}: {t.Message}");
+
+        Assert.Equal("whatever the student likes, unchecked", File.ReadAllText(Directory.EnumerateFiles(scratch, "student.dll", SearchOption.AllDirectories).Single()));
+        Assert.Equal(TestStatus.Crashed, tests[0].Status);
+        Assert.Contains("exit code 3", tests[0].Message);
+        // The fresh children ran the inspected submission (the solution), not the file.
+        Assert.All(tests.Skip(1), t => Assert.Equal(TestStatus.Passed, t.Status));
+    }
+
     public void Dispose() => _scratch.Dispose();
 }
