@@ -222,7 +222,12 @@ public sealed class Grader
     /// </summary>
     private void Inspect(Work w)
     {
-        w.Image = File.ReadAllBytes(w.Assembly);
+        try { w.Image = File.ReadAllBytes(w.Assembly); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            w.Settled = Everything(w.Exercise, w.Student, TestStatus.GraderError, $"the compiled submission cannot be read: {e.Message}");
+            return;
+        }
         if (w.Exercise.Forbidden is { } rule && Inspection.SubmissionInspection.Refusal(w.Image, rule) is { } refusal)
             w.Settled = Everything(w.Exercise, w.Student, TestStatus.Refused, $"refused before running: {refusal}");
     }
