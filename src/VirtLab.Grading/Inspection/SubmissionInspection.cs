@@ -44,7 +44,7 @@ public static class SubmissionInspection
         "Microsoft.CSharp.RuntimeBinder",  // dynamic: members bound by name at run time
     ];
 
-    /// <summary>Types that make objects of a type given at run time, or reach other assemblies.</summary>
+    /// <summary>Types that make objects of a type given at run time, or reach other assemblies. (<c>new T()</c> compiles to <c>Activator.CreateInstance&lt;T&gt;()</c>, which is allowed: its <c>T</c> is in the metadata, checked like any type.)</summary>
     private static readonly string[] ByNameTypes = ["System.Activator", "System.AppDomain"];
 
     /// <summary>Members of those namespaces that only describe, and that ordinary code uses: <c>GetType().Name</c> compiles to <c>MemberInfo.Name</c>.</summary>
@@ -87,14 +87,13 @@ public static class SubmissionInspection
     {
         private readonly TypeNames _names = new(md);
 
-        /// <summary>Type references: a forbidden type named, or one that makes objects of types given at run time.</summary>
+        /// <summary>Type references: a forbidden type named.</summary>
         public string? Types()
         {
             foreach (var h in md.TypeReferences)
             {
                 string type = _names.Of(h);
                 if (rule.BuiltIns.ContainsKey(type) && !rule.HasAllowedMembers(type)) return $"the code uses {Forbidden(type)}";
-                if (ByNameTypes.Contains(type)) return $"the code uses {type}: {ByName}";
             }
             return null;
         }
@@ -115,8 +114,8 @@ public static class SubmissionInspection
                 string type = GenericDefinition(parent), name = md.GetString(member.Name), shown = $"{type}.{Shown(name)}";
                 if (rule.BuiltIns.ContainsKey(type) && !rule.IsAllowed(type, name))
                     return $"the code uses {shown} ({rule.BuiltIns[type]}); of that type only {AllowedOf(type)} may be used";
-                if (Descriptive.Contains((type, name))) continue;
-                if (ByNameMembers.Contains((type, name)) || IsByName(type)) return $"the code uses {shown}: {ByName}";
+                if (Descriptive.Contains((type, name)) || IsNewT(member, type, name)) continue;
+                if (ByNameMembers.Contains((type, name)) || ByNameTypes.Contains(type) || IsByName(type)) return $"the code uses {shown}: {ByName}";
                 string[] signature = Signature(member);
                 if (signature.SelectMany(Parts).FirstOrDefault(IsByName) is { } dealsIn) return $"the code uses {shown}, which deals in {dealsIn}: {ByName}";
                 if (own.Contains(type) || rule.IsAllowed(type, name)) continue;
@@ -178,6 +177,11 @@ public static class SubmissionInspection
 
         private string AllowedOf(string type) =>
             string.Join(" and ", rule.Allowed.Where(a => a.StartsWith(type + ".", StringComparison.Ordinal)).Select(a => a[(type.Length + 1)..]));
+
+        /// <summary>Whether the member is <c>Activator.CreateInstance&lt;T&gt;()</c>, what <c>new T()</c> compiles to.</summary>
+        private bool IsNewT(MemberReference member, string type, string name) =>
+            type == "System.Activator" && name == "CreateInstance" && member.GetKind() == MemberReferenceKind.Method
+            && member.DecodeMethodSignature(_names, null) is { Header.IsGeneric: true, ParameterTypes.Length: 0 };
 
         /// <summary>A field's type, or a method's return type then its parameters' types.</summary>
         private string[] Signature(MemberReference member)

@@ -66,9 +66,11 @@ public class DelegationTests(ITestOutputHelper output) : IDisposable
         // A type with allowed members, used as a type: a framework method could make one.
         { "03-reclamation", Around("public static IReclamationPolicy Lazy() => new Lazy<SharesReclamationPolicy>().Value;"), "uses VirtLab.Memory.SharesReclamationPolicy as a type, not only its allowed members SharesPerPage and Revoke (one of VirtLab's own implementations of IReclamationPolicy)" },
         { "03-reclamation", Around("public static string Name() => typeof(SharesReclamationPolicy).Name;"), "as a type (typeof, a cast, an array), not only its allowed members SharesPerPage and Revoke" },
+        { "03-reclamation", Around("public static T Make<T>() where T : new() => new T(); public static IReclamationPolicy Shares() => Make<SharesReclamationPolicy>();"), "uses VirtLab.Memory.SharesReclamationPolicy as a type argument" },
         // Names in strings: the compiler folds the concatenation into one string; nameof is a string too.
         { "02-scheduler", Around("""public static string Name() => "VirtLab.Sched" + "uling.CreditScheduler";"""), "holds the text \"VirtLab.Scheduling.CreditScheduler\", which names VirtLab.Scheduling.CreditScheduler" },
-        { "02-scheduler", Around("""public static object? Credit() => Activator.CreateInstance(Type.GetType("VirtLab.Sched" + "uling.CreditScheduler, VirtLab")!);"""), "uses System.Activator: reflection, run-time loading and binding by name could reach VirtLab's own IVcpuScheduler by a name built at run time" },
+        { "02-scheduler", Around("""public static object? Credit() => Activator.CreateInstance(Type.GetType("VirtLab.Sched" + "uling.CreditScheduler, VirtLab")!);"""), "uses System.Type.GetType: reflection, run-time loading and binding by name could reach VirtLab's own IVcpuScheduler by a name built at run time" },
+        { "02-scheduler", Around("""public static object? Make(Type type) => Activator.CreateInstance(type);"""), "uses System.Activator.CreateInstance: reflection" },
         // A name built at run time, which no inspection of strings can see: the ways to use it are refused.
         { "02-scheduler", Around("""public static object Credit() => System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(Type.GetType(string.Concat(new[] { "rel", "udehcStiderC.gn", "iludehcS.baLtriV" }.Reverse().Select(s => new string(s.Reverse().ToArray())).Reverse()) + ", VirtLab")!);"""), "uses System.Type.GetType: reflection" },
         { "02-scheduler", Around("""public static Type? Credit(string name) => typeof(ISchedulable).Assembly.GetType(name);"""), "uses System.Type.Assembly, which deals in System.Reflection.Assembly: reflection" },
@@ -102,7 +104,8 @@ public class DelegationTests(ITestOutputHelper output) : IDisposable
             public static IReclaimableVm Victim(IReadOnlyList<IReclaimableVm> vms) => vms.MinBy(v => SharesReclamationPolicy.SharesPerPage(v, v.MappedPages))!;
             """)));
         // What compiles to references near the refused ones: an indexer (DefaultMemberAttribute, in
-        // System.Reflection), a record (typeof for its equality), object.GetType, lambdas and LINQ.
+        // System.Reflection), a record (typeof for its equality), object.GetType, new T()
+        // (Activator.CreateInstance<T>), lambdas and LINQ.
         Assert.Null(Refusal("02-scheduler", """
             using VirtLab.Scheduling;
             public sealed record Share(int Weight) { public double this[int i] => Weight * i; }
@@ -110,6 +113,8 @@ public class DelegationTests(ITestOutputHelper output) : IDisposable
             {
                 public static string Kind(ISchedulable e) => e.GetType().Name;
                 public static double Sum(IEnumerable<Share> s) => s.Select(x => x[2]).Where(x => x > 0).Sum();
+                public static T Make<T>() where T : new() => new T();
+                public static List<int> List() => Make<List<int>>();
             }
             """));
     }
