@@ -59,7 +59,7 @@ public static class Program
             Console.Error.WriteLine($"virtlab grading worker: unknown judge '{request.Judge}'");
             Environment.Exit(2);
         }
-        var student = System.Reflection.Assembly.LoadFrom(request.AssemblyPath);
+        var student = System.Reflection.Assembly.Load(request.Assembly);
         var captured = new StringWriter();
         Console.SetOut(captured);
         Console.SetError(captured);

@@ -12,8 +12,10 @@ namespace VirtLab.Grading;
 /// Grades submissions against a course's exercises (<c>virtlab grade</c>).
 /// <para>
 /// <b>How a score comes about.</b> For each exercise the grader reads the student's files (only those
-/// the trusted manifest names), has a child process compile them with Roslyn, then has a child
-/// process ask the compiled code each test's question, one after another, under that test's limits
+/// the trusted manifest names), has a child process compile them with Roslyn, reads the compiled
+/// code's metadata for anything the exercise forbids (<see cref="Inspection.SubmissionInspection"/>:
+/// VirtLab's own implementation of the policy the student is to write), then hands those same bytes
+/// to a child process that asks the compiled code each test's question, one after another, under that test's limits
 /// of CPU time, clock time and memory. A child holds questions only; it returns what the student's
 /// code answered. The grader, in this process, judges each answer by recomputing what it needs from
 /// the question (the judge runs the simulator itself) and alone turns verdicts into points.
@@ -128,6 +130,8 @@ public sealed class Grader
         public string Student { get; } = student;
         public string Scratch { get; } = scratch;
         public string Assembly => Path.Combine(Scratch, "student.dll");
+        /// <summary>The compiled submission as the grader read and inspected it: the bytes every child loads.</summary>
+        public byte[] Image { get; set; } = [];
         public List<SourceFile> Sources { get; } = [];
         /// <summary>The result, once known without running a test (not submitted, does not compile).</summary>
         public ExerciseResult? Settled { get; set; }
@@ -204,10 +208,28 @@ public sealed class Grader
                     if (!reply.Ok || !File.Exists(w.Assembly))
                         w.Settled = Everything(w.Exercise, w.Student, TestStatus.CompileError, $"does not compile: {reply.Diagnostics.FirstOrDefault() ?? "no assembly was written"}")
                             with { CompileErrors = reply.Diagnostics };
+                    else Inspect(w);
                 }
                 share.RemoveRange(0, done);
             }
         });
+    }
+
+    /// <summary>
+    /// Reads the compiled submission into memory (compiling ran no student code, so the file is as
+    /// the compiler wrote it) and refuses it, every test at 0 points, if it uses what its exercise
+    /// forbids. The children then load these bytes, never the file.
+    /// </summary>
+    private void Inspect(Work w)
+    {
+        try { w.Image = File.ReadAllBytes(w.Assembly); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            w.Settled = Everything(w.Exercise, w.Student, TestStatus.GraderError, $"the compiled submission cannot be read: {e.Message}");
+            return;
+        }
+        if (w.Exercise.Forbidden is { } rule && Inspection.SubmissionInspection.Refusal(w.Image, rule) is { } refusal)
+            w.Settled = Everything(w.Exercise, w.Student, TestStatus.Refused, $"refused before running: {refusal}");
     }
 
     /// <summary>Runs the tests of every compiled exercise of one submission and collects the results.</summary>
@@ -254,7 +276,7 @@ public sealed class Grader
             var batch = pending.TakeWhile(p => tests[p.Index].Limits.MemoryMiB == memory).ToList();
             var request = new WorkerRequest
             {
-                Kind = WorkerRequest.Ask, Judge = judge.Name, AssemblyPath = work.Assembly,
+                Kind = WorkerRequest.Ask, Judge = judge.Name, Assembly = work.Image,
                 Tests = [.. batch.Select(p => new TestQuestion(tests[p.Index].Name, p.Question))],
             };
             using var child = WorkerProcess.Start(request, memory, runDirectory);

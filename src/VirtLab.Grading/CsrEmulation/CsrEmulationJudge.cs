@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Reflection.Metadata;
-using System.Reflection.Metadata.Ecma335;
-using System.Reflection.PortableExecutable;
 using VirtLab.Grading.Exercises;
 using VirtLab.Grading.Judging;
 using VirtLab.Hypervisor;
@@ -46,7 +43,6 @@ public sealed class CsrEmulationJudge : ExerciseJudge<EmulationProblem, Emulatio
 
     protected override EmulationLog Ask(System.Reflection.Assembly student, EmulationProblem question)
     {
-        RefuseTheBuiltInEmulator(student);
         var type = student.GetTypes().FirstOrDefault(t => t.Name == ClassName && t.IsPublic)
             ?? throw new StudentContractException($"no public class {ClassName} was found; the exercise asks for 'public sealed class {ClassName} : IInstructionEmulator'");
         if (!typeof(IInstructionEmulator).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
@@ -54,23 +50,6 @@ public sealed class CsrEmulationJudge : ExerciseJudge<EmulationProblem, Emulatio
         var recorder = new RecordingEmulator((IInstructionEmulator)Activator.CreateInstance(type)!);
         GuestRun.Run(question, recorder, vm => recorder.Vm = vm);
         return recorder.Log;
-    }
-
-    /// <summary>
-    /// The exercise is to write the emulation: a submission whose code names VirtLab's own emulator
-    /// (to hand instructions to it) is refused. Checked in the compiled assembly's metadata, before
-    /// any of its code runs.
-    /// </summary>
-    private static void RefuseTheBuiltInEmulator(System.Reflection.Assembly student)
-    {
-        const string builtIn = nameof(BuiltInInstructionEmulator);
-        using var file = File.OpenRead(student.Location);
-        using var pe = new PEReader(file);
-        var md = pe.GetMetadataReader();
-        bool names = md.TypeReferences.Any(h => md.GetString(md.GetTypeReference(h).Name) == builtIn);
-        for (var h = MetadataTokens.UserStringHandle(1); !names && !h.IsNil; h = md.GetNextHandle(h))
-            names = md.GetUserString(h).Contains(builtIn, StringComparison.Ordinal);
-        if (names) throw new StudentContractException($"the code uses {builtIn}; this exercise asks you to write the emulation yourself");
     }
 
     protected override Verdict Judge(EmulationProblem q, EmulationLog answer)

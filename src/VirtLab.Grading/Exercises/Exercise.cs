@@ -25,8 +25,9 @@ public sealed class Exercise
 
     private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    private Exercise(string directory, string id, string title, string judge, IReadOnlyList<string> studentFiles, ResourceLimits limits, IReadOnlyList<ExerciseTest> tests)
+    private Exercise(string directory, string id, string title, string judge, IReadOnlyList<string> studentFiles, ResourceLimits limits, IReadOnlyList<ExerciseTest> tests, ForbiddenUse? forbidden)
     {
+        Forbidden = forbidden;
         Directory = directory;
         Id = id;
         Title = title;
@@ -47,6 +48,8 @@ public sealed class Exercise
     public IReadOnlyList<string> StudentFiles { get; }
     /// <summary>Limits of each test unless the test sets its own.</summary>
     public ResourceLimits Limits { get; }
+    /// <summary>What the submission's code may not use (VirtLab's own implementation of what the exercise asks for), or null if anything goes.</summary>
+    public ForbiddenUse? Forbidden { get; }
     /// <summary>Every test, visible and hidden, in manifest order.</summary>
     public IReadOnlyList<ExerciseTest> Tests { get; }
     /// <summary>Whether the hidden tests' parameters are here (the instructor's source version).</summary>
@@ -64,7 +67,7 @@ public sealed class Exercise
         string manifestPath = Path.Combine(directory, ManifestFile);
         var manifest = ReadObject(manifestPath);
         var fields = new ManifestFields(manifestPath, manifest);
-        fields.OnlyKnown("", manifest, "id", "title", "judge", "studentFiles", "limits", "tests");
+        fields.OnlyKnown("", manifest, "id", "title", "judge", "studentFiles", "limits", "forbidden", "tests");
 
         string id = fields.Name(manifest, "id");
         string folder = Path.GetFileName(directory);
@@ -76,6 +79,7 @@ public sealed class Exercise
             if (Path.IsPathRooted(f) || f.Split('/', '\\').Contains("..") || f.StartsWith(HiddenFolder + "/", StringComparison.Ordinal))
                 throw new ExerciseFormatException(manifestPath, $"studentFiles: '{f}' must be a path inside the exercise folder, outside '{HiddenFolder}/'");
         var limits = fields.Limits(manifest, "limits", ResourceLimits.Default);
+        var forbidden = fields.Forbidden(manifest, "forbidden");
 
         var hidden = ReadHiddenTests(directory);
         var tests = new List<ExerciseTest>();
@@ -92,7 +96,7 @@ public sealed class Exercise
             foreach (var name in hidden.Tests.Keys)
                 if (!tests.Any(t => t.Hidden && t.Name == name))
                     throw new ExerciseFormatException(hidden.File, $"test '{name}' is not listed as a hidden test in {ManifestFile} (the manifest holds every test's points)");
-        return new Exercise(directory, id, title, judge, studentFiles, limits, tests);
+        return new Exercise(directory, id, title, judge, studentFiles, limits, tests, forbidden);
     }
 
     private static ExerciseTest ReadTest(ManifestFields fields, JsonObject t, int index, ResourceLimits exerciseLimits, HiddenTests? hidden)
@@ -219,6 +223,24 @@ public sealed class Exercise
             if (o[field] is JsonArray a && a.Count > 0 && a.All(e => e is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrWhiteSpace(s)))
                 return a.Select(e => e!.GetValue<string>()).ToList();
             throw new ExerciseFormatException(File, $"{field}: needs a list of at least one file name");
+        }
+
+        /// <summary>A list of texts, empty when the field is absent.</summary>
+        public IReadOnlyList<string> OptionalTexts(JsonObject o, string field, string where)
+        {
+            if (o[field] is null) return [];
+            if (o[field] is JsonArray a && a.All(e => e is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrWhiteSpace(s)))
+                return a.Select(e => e!.GetValue<string>()).ToList();
+            throw new ExerciseFormatException(File, $"{Name(where, field)}: must be a list of names");
+        }
+
+        public ForbiddenUse? Forbidden(JsonObject o, string field)
+        {
+            if (o[field] is null) return null;
+            if (o[field] is not JsonObject f) throw new ExerciseFormatException(File, $"{field}: must be an object");
+            OnlyKnown(field, f, "implementationsOf", "types", "allowed");
+            var rule = ForbiddenUse.Create(OptionalTexts(f, "implementationsOf", field), OptionalTexts(f, "types", field), OptionalTexts(f, "allowed", field), out var problem);
+            return rule ?? throw new ExerciseFormatException(File, problem!);
         }
 
         public JsonObject Object(JsonObject o, string field, string where)

@@ -25,6 +25,8 @@ public enum TestStatus
     NotSubmitted,
     /// <summary>A hidden test whose parameters are not here (the student version): the instructor grades it. Counts for nothing.</summary>
     NotRun,
+    /// <summary>The submission's code uses what the exercise forbids (VirtLab's own implementation of what it asks for): refused before any of it ran.</summary>
+    Refused,
     /// <summary>The grader itself failed on this test (a bug in a judge). Not the student's fault: check it.</summary>
     GraderError,
 }

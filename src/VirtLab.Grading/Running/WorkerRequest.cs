@@ -11,14 +11,18 @@ internal sealed record WorkerRequest
 {
     /// <summary>Compile each of <see cref="Compilations"/>, in order. Compiling runs no student code, so one child may compile many students' submissions (it pays Roslyn's start-up once).</summary>
     public const string Compile = "compile";
-    /// <summary>Load <see cref="AssemblyPath"/> and ask it each of <see cref="Tests"/>, in order. One student's code only.</summary>
+    /// <summary>Load <see cref="Assembly"/> and ask it each of <see cref="Tests"/>, in order. One student's code only.</summary>
     public const string Ask = "ask";
 
     public required string Kind { get; init; }
     /// <summary>The submissions to compile (compile).</summary>
     public IReadOnlyList<CompileJob> Compilations { get; init; } = [];
-    /// <summary>The compiled submission to load (ask).</summary>
-    public string AssemblyPath { get; init; } = "";
+    /// <summary>
+    /// The compiled submission to load (ask): the very bytes the grader inspected
+    /// (<see cref="Inspection.SubmissionInspection"/>), sent rather than a path so that no file
+    /// written since, by anyone, can take their place.
+    /// </summary>
+    public byte[] Assembly { get; init; } = [];
     /// <summary>The exercise's judge (ask).</summary>
     public string Judge { get; init; } = "";
     /// <summary>The questions (ask).</summary>

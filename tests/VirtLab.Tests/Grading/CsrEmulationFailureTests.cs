@@ -108,8 +108,8 @@ public class CsrEmulationFailureTests(CsrEmulationClass graded, ITestOutputHelpe
         Assert.Equal(TestStatus.Crashed, exited.Status);
         Assert.Contains("ended the process (exit code 0)", exited.Message);
         var delegated = Test("delegates", "csr-instructions");
-        Assert.Equal(TestStatus.Missing, delegated.Status);
-        Assert.Contains("uses BuiltInInstructionEmulator", delegated.Message);
+        Assert.Equal(TestStatus.Refused, delegated.Status);
+        Assert.Contains("uses VirtLab.Hypervisor.BuiltInInstructionEmulator", delegated.Message);
         Assert.Equal(TestStatus.Wrong, Test("wfi-never-waits", "timer-and-wfi").Status);
         Assert.Equal("wrong answer", Test("shared-mscratch", "two-vcpus").Message);
     }

@@ -35,6 +35,17 @@ public sealed class GradingScratch : IDisposable
     }
 
     /// <summary>
+    /// The bad submission <paramref name="name"/> of <paramref name="exercise"/> from a sub-folder of
+    /// Submissions/, compiled after the exercise's solution (its class <paramref name="className"/>
+    /// renamed <c>Solution</c>): the submission can call the solution where it means to behave well.
+    /// </summary>
+    public static string WithSolution(string exercise, string file, string className, string name)
+    {
+        string solution = File.ReadAllText(Path.Combine(SourceExercises, exercise, file)).Replace($"class {className}", "class Solution", StringComparison.Ordinal);
+        return solution + "\n" + File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grading", "Submissions", name + ".cs"));
+    }
+
+    /// <summary>
     /// A copy of the exercises (<paramref name="exercise"/>, exercise 6 unless given, with its hidden
     /// tests) under this scratch folder, with the exercise's limits replaced when given. Returns the copy's root.
     /// </summary>

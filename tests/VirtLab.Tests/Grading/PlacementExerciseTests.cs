@@ -24,7 +24,7 @@ public class PlacementExerciseTests(ITestOutputHelper output) : IDisposable
         string exercises = limits is null ? GradingScratch.SourceExercises : _scratch.Exercises(limits, exercise: Id);
         string folder = Path.Combine(_scratch.Root, "class", bad, Id);
         Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Grading", "Submissions", "placement", bad + ".cs"), Path.Combine(folder, "ThreadPlacement.cs"));
+        File.WriteAllText(Path.Combine(folder, "ThreadPlacement.cs"), GradingScratch.WithSolution(Id, "ThreadPlacement.cs", "ThreadPlacement", "placement/" + bad));
         var result = new Grader(ExerciseSet.Load(exercises), new GraderOptions { Exercise = Id }).Grade(folder, "alice");
         foreach (var t in result.AllTests()) output.WriteLine($"{t.Test}: {t.Status} {t.Points:0.##}/{t.MaxPoints} cpu {t.CpuSeconds:0.00} s wall {t.WallSeconds:0.00} s: {t.Message}");
         return result;

@@ -106,19 +106,17 @@ public class ReclamationExerciseTests(ITestOutputHelper output) : IDisposable
         string folder = Path.Combine(_scratch.Root, "class", "carol", Id);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "ServiceLevelPolicy.cs"),
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grading", "Submissions", "reclamation", "hangs-on-four-vms.cs")));
+            GradingScratch.WithSolution(Id, "ServiceLevelPolicy.cs", "ServiceLevelPolicy", "reclamation/hangs-on-four-vms"));
 
         var result = new Grader(ExerciseSet.Load(exercises)).Grade(folder, "carol");
         var tests = result.AllTests().ToDictionary(t => t.Test);
         foreach (var t in tests.Values) output.WriteLine($"{t.Test}: {t.Status} {t.Points}/{t.MaxPoints} cpu {t.CpuSeconds:0.00} s: {t.Message}");
-        // On three VMs it is the built-in policy: it swaps exactly what the built-in swaps, and meets the service level as the built-in does.
-        Assert.Equal(TestStatus.Passed, tests["mix-3"].Status);
-        Assert.Equal(3, tests["mix-3"].Points);
-        Assert.Equal(2, tests["unseen-mix-3"].Points);
+        // On three VMs it is the solution, judged as the solution is: on carol's mixes that can be part of the points (see the README's noise).
+        Assert.All(new[] { "mix-3", "unseen-mix-3" }, n => Assert.True(tests[n].Status is TestStatus.Passed or TestStatus.Partial && tests[n].Points > 0, $"{n}: {tests[n].Status}: {tests[n].Message}"));
         Assert.Equal(TestStatus.TimeLimit, tests["mix-4"].Status);
         Assert.Equal(TestStatus.TimeLimit, tests["unseen-mix-4"].Status);
         Assert.Equal(0, tests["mix-4"].Points + tests["unseen-mix-4"].Points);
-        Assert.Equal(5, result.Points);
+        Assert.Equal(tests["mix-3"].Points + tests["unseen-mix-3"].Points, result.Points, 6);
     }
 
     /// <summary>A visible test's scenario for <paramref name="seed"/>, and the log a policy makes on it, run in this process as the child would.</summary>

@@ -1,11 +1,9 @@
-using VirtLab.Scheduling;
-
-// Exercise 2, a submission that passes the visible tests (it hands everything to the built-in
-// fair-share scheduler) but misbehaves on hosts it has not seen: on three threads it hangs in
-// Initialize, on one thread it throws in PickNext.
+// Exercise 2, a submission that passes the visible tests (it hands everything to the solution,
+// compiled with it, renamed Solution, whose usings it shares) but misbehaves on hosts it has not
+// seen: on three threads it hangs in Initialize, on one thread it throws in PickNext.
 public sealed class ProportionalShareScheduler : IVcpuScheduler
 {
-    private readonly FairShareScheduler _fair = new();
+    private readonly Solution _solution = new();
     private int _threads;
 
     public string Name => "breaks-on-unseen-hosts";
@@ -15,17 +13,17 @@ public sealed class ProportionalShareScheduler : IVcpuScheduler
         _threads = hardwareThreads;
         long spins = 0;
         while (hardwareThreads == 3) spins++;
-        _fair.Initialize(hardwareThreads, cyclesPerMillisecond, entities);
+        _solution.Initialize(hardwareThreads, cyclesPerMillisecond, entities);
     }
 
-    public void Tick(ulong now) => _fair.Tick(now);
-    public void OnWake(ISchedulable entity, ulong now) => _fair.OnWake(entity, now);
-    public void OnDeschedule(ISchedulable entity, ulong now) => _fair.OnDeschedule(entity, now);
-    public void Account(ISchedulable entity, ulong cycles, ulong now) => _fair.Account(entity, cycles, now);
+    public void Tick(ulong now) => _solution.Tick(now);
+    public void OnWake(ISchedulable entity, ulong now) => _solution.OnWake(entity, now);
+    public void OnDeschedule(ISchedulable entity, ulong now) => _solution.OnDeschedule(entity, now);
+    public void Account(ISchedulable entity, ulong cycles, ulong now) => _solution.Account(entity, cycles, now);
 
     public ISchedulable? PickNext(HardwareThread thread, IReadOnlyList<ISchedulable> candidates, ulong now) =>
-        _threads == 1 && now > 0 ? throw new InvalidOperationException("one thread is not enough") : _fair.PickNext(thread, candidates, now);
+        _threads == 1 && now > 0 ? throw new InvalidOperationException("one thread is not enough") : _solution.PickNext(thread, candidates, now);
 
     public bool ShouldPreempt(HardwareThread thread, ISchedulable current, IReadOnlyList<ISchedulable> waiting, ulong now) =>
-        _fair.ShouldPreempt(thread, current, waiting, now);
+        _solution.ShouldPreempt(thread, current, waiting, now);
 }
