@@ -111,6 +111,18 @@ public class ExerciseTrialTests(ITestOutputHelper output)
         Assert.Contains("NotImplementedException", html);
     }
 
+    [Fact]
+    public void SelfCheck_TryExercise_takes_an_object_or_a_placement_made_for_the_rule_and_finds_the_exercises_from_the_current_folder()
+    {
+        int made = 0;
+        var byRule = SelfCheck.TryExercise(Placement, rule => { made++; return new ThrowingPlacement(); });
+        Assert.Equal(2, made);
+        Assert.Equal(VisiblePlacementTests, byRule.Tests.Select(t => t.Name));
+        var one = SelfCheck.TryExercise(Placement, new ThrowingPlacement(), "spread");
+        Assert.Equal("spread", Assert.Single(one.Tests).Name);
+        Assert.Equal(0, one.Points);
+    }
+
     /// <summary>A placement whose every member throws, as a starter left unfinished does.</summary>
     private sealed class ThrowingPlacement : ISmtPlacement
     {
