@@ -96,7 +96,8 @@ public static class SelfCheck
     /// own judge. Give test names in <paramref name="tests"/> to run only those (a lesson that must
     /// stay quick); hidden tests are never run. End the cell with this call to see a table of points
     /// and feedback. It is practice: your grade comes from <c>virtlab grade</c>, never from a notebook.
-    /// Anything the object throws is shown as that test's feedback.
+    /// Anything the object throws is shown as that test's feedback. The same object is asked in
+    /// every test, where the grader makes a fresh one per test: keep no state from one run to the next.
     /// Needs <c>#r "lib/VirtLab.Grading.dll"</c> in the notebook, and the notebook inside the kit
     /// (the exercises are found beside <c>VirtLab.sln</c>).
     /// <example>

@@ -15,6 +15,7 @@ namespace VirtLab.Grading.Trial;
 /// grading: the grader never calls it, and a grade still comes from <c>virtlab grade</c>, which
 /// compiles the submitted files, inspects them, and asks them in child processes with limits.
 /// Anything the student's object throws becomes that test's feedback, and the run goes on.
+/// One object is asked in every test (the grader makes a fresh instance per test).
 /// A hanging object hangs the cell (there is no child process to stop here).
 /// </para>
 /// </summary>
