@@ -1,3 +1,6 @@
+using VirtLab.Grading.Trial;
+using VirtLab.Scheduling;
+
 namespace VirtLab.Interactive;
 
 /// <summary>
@@ -85,4 +88,37 @@ public static class SelfCheck
     /// Throws when no question has that id (run the cell that asks it first).
     /// </summary>
     public static CheckResult Check(string id, object? answer) => SelfCheckSession.Current.Check(id, answer);
+
+    /// <summary>
+    /// Tries <paramref name="policy"/>, an object written in a cell, on the visible tests of graded
+    /// exercise <paramref name="exercise"/> (<c>"04-smt-placement"</c>), with the questions
+    /// <c>virtlab grade</c> draws for this notebook's <see cref="Student"/>, judged by the exercise's
+    /// own judge. Give test names in <paramref name="tests"/> to run only those (a lesson that must
+    /// stay quick); hidden tests are never run. End the cell with this call to see a table of points
+    /// and feedback. It is practice: your grade comes from <c>virtlab grade</c>, never from a notebook.
+    /// Anything the object throws is shown as that test's feedback. The same object is asked in
+    /// every test, where the grader makes a fresh one per test: keep no state from one run to the next.
+    /// Needs <c>#r "lib/VirtLab.Grading.dll"</c> in the notebook, and the notebook inside the kit
+    /// (the exercises are found beside <c>VirtLab.sln</c>).
+    /// <example>
+    /// <code>
+    /// TryExercise("02-scheduler", new MyScheduler())
+    /// </code>
+    /// </example>
+    /// </summary>
+    public static TrialResult TryExercise(string exercise, object policy, params string[] tests) =>
+        ExerciseTrial.Run(exercise, policy, SelfCheckSession.Current.Student.Id, tests.Length == 0 ? null : tests);
+
+    /// <summary>
+    /// Tries an SMT placement (exercise 4) made per test by <paramref name="placement"/>, which is told
+    /// whether the test's host has the same-VM-siblings rule, as <c>virtlab grade</c> makes
+    /// <c>new ThreadPlacement(sameVmSiblings)</c>. See the other overload for the rest.
+    /// <example>
+    /// <code>
+    /// TryExercise("04-smt-placement", sameVmSiblings => new MyPlacement(sameVmSiblings))
+    /// </code>
+    /// </example>
+    /// </summary>
+    public static TrialResult TryExercise(string exercise, Func<bool, ISmtPlacement> placement, params string[] tests) =>
+        TryExercise(exercise, (object)placement, tests);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using VirtLab.Grading.Trial;
 
 namespace VirtLab.Interactive;
 
@@ -64,6 +65,22 @@ internal static partial class SelfCheckViews
         html.Append("<strong>").Append(mark).Append(' ').Append(Html.Encode(result.QuestionId)).Append(":</strong> ").Append(Prose(result.Message));
         if (result.Hint is { } hint) html.Append(" <em>Hint:</em> ").Append(Prose(hint));
         if (result.ShowsDefaultNotice) html.Append("<div class=\"notice\">").Append(Prose(DefaultNotice)).Append("</div>");
+        return html.Append("</div>").ToString();
+    }
+
+    /// <summary>A practice run of an exercise: a table of test, points and feedback, under a notice that it is not the grade.</summary>
+    public static string TrialHtml(TrialResult result)
+    {
+        string kind = result.Points >= result.Possible ? "right" : result.Points > 0 ? "pending" : "wrong";
+        var html = Html.Open("check " + kind).Insert(0, Style);
+        html.Append("<strong>Exercise ").Append(Html.Encode(result.ExerciseId)).Append(" (").Append(Html.Encode(result.Title)).Append("): ")
+            .Append(TrialResult.Number(result.Points)).Append(" / ").Append(TrialResult.Number(result.Possible)).Append(" points</strong>")
+            .Append("<table><tr><th>test</th><th>question</th><th>points</th><th>feedback</th></tr>");
+        foreach (var t in result.Tests)
+            html.Append("<tr><td>").Append(Html.Encode(t.Name)).Append("</td><td>").Append(Prose(t.Question))
+                .Append("</td><td class=\"num\">").Append(TrialResult.Number(t.Points)).Append(" / ").Append(TrialResult.Number(t.Possible))
+                .Append("</td><td>").Append(Prose(t.Feedback)).Append("</td></tr>");
+        html.Append("</table><div class=\"whose\">").Append(Prose(result.Notice)).Append("</div>");
         return html.Append("</div>").ToString();
     }
 

@@ -65,6 +65,8 @@ public static class VirtLabFormatters
             Formatter.Register<Question>((question, writer) => writer.Write(question.ToString()), PlainTextFormatter.MimeType);
             Formatter.Register<CheckResult>((result, writer) => writer.Write(SelfCheckViews.ResultHtml(result)), html);
             Formatter.Register<CheckResult>((result, writer) => writer.Write(result.ToString()), PlainTextFormatter.MimeType);
+            Formatter.Register<VirtLab.Grading.Trial.TrialResult>((result, writer) => writer.Write(SelfCheckViews.TrialHtml(result)), html);
+            Formatter.Register<VirtLab.Grading.Trial.TrialResult>((result, writer) => writer.Write(result.ToString()), PlainTextFormatter.MimeType);
             RegisterHypervisorViews();
             // The Formatter was reset (or this is the first registration): a new kernel session.
             SelfCheckSession.StartNew();

@@ -47,7 +47,16 @@ public sealed class CsrEmulationJudge : ExerciseJudge<EmulationProblem, Emulatio
             ?? throw new StudentContractException($"no public class {ClassName} was found; the exercise asks for 'public sealed class {ClassName} : IInstructionEmulator'");
         if (!typeof(IInstructionEmulator).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
             throw new StudentContractException($"{ClassName} must implement IInstructionEmulator and have a public constructor without parameters");
-        var recorder = new RecordingEmulator((IInstructionEmulator)Activator.CreateInstance(type)!);
+        return AskPolicy(Activator.CreateInstance(type)!, question);
+    }
+
+    public override Type? PolicyType => typeof(IInstructionEmulator);
+
+    /// <summary>Runs the guests with the student's emulator <paramref name="policy"/> and writes down what it did.</summary>
+    protected override EmulationLog AskPolicy(object policy, EmulationProblem question)
+    {
+        var emulator = policy as IInstructionEmulator ?? throw new StudentContractException($"{policy.GetType().Name} is not an IInstructionEmulator");
+        var recorder = new RecordingEmulator(emulator);
         GuestRun.Run(question, recorder, vm => recorder.Vm = vm);
         return recorder.Log;
     }

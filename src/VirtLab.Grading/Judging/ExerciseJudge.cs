@@ -24,6 +24,18 @@ public abstract class ExerciseJudge<TQuestion, TAnswer> : IExerciseJudge where T
     /// <summary>Runs the student's code on the question (in the child). Throw <see cref="StudentContractException"/> if the code lacks what the exercise asks for.</summary>
     protected abstract TAnswer Ask(System.Reflection.Assembly student, TQuestion question);
 
+    /// <summary>
+    /// The type the student's policy object must be (see <see cref="IExerciseJudge.PolicyType"/>);
+    /// null (the default) when the exercise cannot be tried on an object. A judge that returns a type
+    /// overrides <see cref="AskPolicy(object, TQuestion)"/> too, and its <see cref="Ask"/> makes the
+    /// instance and hands it on, so both paths ask the student's code the same way.
+    /// </summary>
+    public virtual Type? PolicyType => null;
+
+    /// <summary>Runs the student's policy object on the question: the half of <see cref="Ask"/> after the instance exists.</summary>
+    protected virtual TAnswer AskPolicy(object policy, TQuestion question) =>
+        throw new StudentContractException($"exercises judged by '{Name}' cannot be tried on an object; grade them with virtlab grade");
+
     /// <summary>Judges an answer against the question (in the grader), recomputing whatever it needs.</summary>
     protected abstract Verdict Judge(TQuestion question, TAnswer answer);
 
@@ -45,6 +57,9 @@ public abstract class ExerciseJudge<TQuestion, TAnswer> : IExerciseJudge where T
 
     JsonNode? IExerciseJudge.AskStudent(System.Reflection.Assembly student, JsonNode question) =>
         JsonSerializer.SerializeToNode(Ask(student, Read<TQuestion>(question)), Json);
+
+    JsonNode? IExerciseJudge.AskPolicy(object policy, JsonNode question) =>
+        JsonSerializer.SerializeToNode(AskPolicy(policy, Read<TQuestion>(question)), Json);
 
     Verdict IExerciseJudge.Judge(JsonNode question, JsonNode? answer)
     {

@@ -34,6 +34,23 @@ public interface IExerciseJudge
     /// <summary>In the child: asks the student's compiled code <paramref name="question"/>. May throw anything the student's code throws.</summary>
     JsonNode? AskStudent(System.Reflection.Assembly student, JsonNode question);
 
+    /// <summary>
+    /// The type a student's policy object must be for <see cref="AskPolicy"/> (an interface such as
+    /// <c>ISmtPlacement</c>), or null when this exercise cannot be tried on an object (its answer is
+    /// a static method or assembly code).
+    /// </summary>
+    Type? PolicyType => null;
+
+    /// <summary>
+    /// For practice in the student's own notebook only (<see cref="Trial.ExerciseTrial"/>): asks the
+    /// policy object <paramref name="policy"/>, already made by the student, <paramref name="question"/>,
+    /// exactly as <see cref="AskStudent"/> asks the instance it makes from the compiled code. Nothing
+    /// the grader records ever comes from here: grades go through <see cref="AskStudent"/> in a child.
+    /// May throw anything the student's code throws.
+    /// </summary>
+    JsonNode? AskPolicy(object policy, JsonNode question) =>
+        throw new StudentContractException($"exercises judged by '{Name}' cannot be tried on an object; grade them with virtlab grade");
+
     /// <summary>In the grader: judges <paramref name="answer"/> (null if the child gave none that parsed) to <paramref name="question"/>.</summary>
     Verdict Judge(JsonNode question, JsonNode? answer);
 

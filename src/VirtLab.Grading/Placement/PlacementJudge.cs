@@ -62,7 +62,25 @@ public sealed class PlacementJudge : ExerciseJudge<PlacementScenario, PlacementL
         if (!typeof(ISmtPlacement).IsAssignableFrom(type)) throw new StudentContractException("ThreadPlacement does not implement ISmtPlacement");
         var make = type.GetConstructor([typeof(bool)])
             ?? throw new StudentContractException("ThreadPlacement needs a public constructor ThreadPlacement(bool sameVmSiblings)");
-        var recorder = new RecordingPlacement((ISmtPlacement)make.Invoke([question.SameVmSiblings]));
+        return AskPolicy((ISmtPlacement)make.Invoke([question.SameVmSiblings]), question);
+    }
+
+    public override Type? PolicyType => typeof(ISmtPlacement);
+
+    /// <summary>
+    /// Runs the scenario with <paramref name="policy"/>: an <see cref="ISmtPlacement"/>, asked as it is,
+    /// or a <c>Func&lt;bool, ISmtPlacement&gt;</c> that makes one for the scenario's rule, as the grader's
+    /// <c>new ThreadPlacement(sameVmSiblings)</c> does.
+    /// </summary>
+    protected override PlacementLog AskPolicy(object policy, PlacementScenario question)
+    {
+        var placement = policy switch
+        {
+            Func<bool, ISmtPlacement> make => make(question.SameVmSiblings),
+            ISmtPlacement given => given,
+            _ => throw new StudentContractException($"{policy.GetType().Name} is not an ISmtPlacement (nor a Func<bool, ISmtPlacement> that makes one)"),
+        };
+        var recorder = new RecordingPlacement(placement);
         ExperimentRunner.Run(question.CreateSpec(recorder));
         return new PlacementLog(recorder.Decisions);
     }

@@ -134,7 +134,16 @@ public sealed class ReclamationJudge : ExerciseJudge<ReclamationScenario, Reclam
             ?? throw new StudentContractException("no public class ServiceLevelPolicy was found; the exercise asks for one that implements IReclamationPolicy");
         if (!typeof(IReclamationPolicy).IsAssignableFrom(type)) throw new StudentContractException("ServiceLevelPolicy does not implement IReclamationPolicy");
         if (type.GetConstructor(Type.EmptyTypes) is null) throw new StudentContractException("ServiceLevelPolicy needs a public constructor without parameters");
-        var recorder = new RecordingReclamationPolicy((IReclamationPolicy)Activator.CreateInstance(type)!, question.Seed);
+        return AskPolicy(Activator.CreateInstance(type)!, question);
+    }
+
+    public override Type? PolicyType => typeof(IReclamationPolicy);
+
+    /// <summary>Runs the mix with the student's reclamation policy <paramref name="policy"/> and writes its decisions down.</summary>
+    protected override ReclamationLog AskPolicy(object policy, ReclamationScenario question)
+    {
+        var reclamation = policy as IReclamationPolicy ?? throw new StudentContractException($"{policy.GetType().Name} is not an IReclamationPolicy");
+        var recorder = new RecordingReclamationPolicy(reclamation, question.Seed);
         ExperimentRunner.Run(question.CreateSpec(recorder));
         return new ReclamationLog(recorder.Decisions);
     }

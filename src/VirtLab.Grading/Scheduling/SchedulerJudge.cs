@@ -87,7 +87,16 @@ public sealed class SchedulerJudge : ExerciseJudge<SchedulingScenario, Schedulin
             ?? throw new StudentContractException("no public class ProportionalShareScheduler was found; the exercise asks for one that implements IVcpuScheduler");
         if (!typeof(IVcpuScheduler).IsAssignableFrom(type)) throw new StudentContractException("ProportionalShareScheduler does not implement IVcpuScheduler");
         if (type.GetConstructor(Type.EmptyTypes) is null) throw new StudentContractException("ProportionalShareScheduler needs a public constructor without parameters");
-        var recorder = new RecordingScheduler((IVcpuScheduler)Activator.CreateInstance(type)!);
+        return AskPolicy(Activator.CreateInstance(type)!, question);
+    }
+
+    public override Type? PolicyType => typeof(IVcpuScheduler);
+
+    /// <summary>Runs the scenario with the student's scheduler <paramref name="policy"/> and writes its decisions down.</summary>
+    protected override SchedulingLog AskPolicy(object policy, SchedulingScenario question)
+    {
+        var scheduler = policy as IVcpuScheduler ?? throw new StudentContractException($"{policy.GetType().Name} is not an IVcpuScheduler");
+        var recorder = new RecordingScheduler(scheduler);
         ExperimentRunner.Run(question.CreateSpec(recorder));
         return new SchedulingLog(recorder.Decisions);
     }

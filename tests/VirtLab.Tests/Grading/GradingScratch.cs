@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using VirtLab.Grading.Exercises;
 using VirtLab.Tests.Cli;
 
@@ -32,6 +34,24 @@ public sealed class GradingScratch : IDisposable
         string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grading", "Submissions", name + ".cs"));
         foreach (var (key, value) in fill) text = text.Replace($"@{key}@", value.Replace("\\", "\\\\"));
         return text;
+    }
+
+    /// <summary>
+    /// The source version's <paramref name="file"/> of <paramref name="exercise"/>, solution regions and
+    /// all, compiled in this process with the usings a console project implies (as the grader's child does).
+    /// </summary>
+    public static System.Reflection.Assembly CompileSolution(string exercise, string file)
+    {
+        string source = File.ReadAllText(Path.Combine(SourceExercises, exercise, file));
+        const string usings = "global using System; global using System.Collections.Generic; global using System.Linq;";
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Append(typeof(VirtLab.Machine.Machine).Assembly.Location).Distinct().Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create(Path.GetFileNameWithoutExtension(file) + "Solution", [CSharpSyntaxTree.ParseText(source), CSharpSyntaxTree.ParseText(usings)], references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        return System.Reflection.Assembly.Load(image.ToArray());
     }
 
     /// <summary>

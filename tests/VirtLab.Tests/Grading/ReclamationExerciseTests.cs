@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using VirtLab.Experiments;
 using VirtLab.Grading;
 using VirtLab.Grading.Exercises;
@@ -65,20 +63,8 @@ public class ReclamationExerciseTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(failed);
     }
 
-    /// <summary>The exercise's ServiceLevelPolicy.cs, solution regions and all, compiled with the usings a console project implies (as the grader's child does).</summary>
-    private static System.Reflection.Assembly CompileSolution()
-    {
-        string source = File.ReadAllText(Path.Combine(GradingScratch.SourceExercises, Id, "ServiceLevelPolicy.cs"));
-        const string usings = "global using System; global using System.Collections.Generic; global using System.Linq;";
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Append(typeof(IReclamationPolicy).Assembly.Location).Distinct().Select(path => MetadataReference.CreateFromFile(path));
-        var compilation = CSharpCompilation.Create("ReclamationSolution", [CSharpSyntaxTree.ParseText(source), CSharpSyntaxTree.ParseText(usings)], references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        return System.Reflection.Assembly.Load(image.ToArray());
-    }
+    /// <summary>The exercise's ServiceLevelPolicy.cs, solution regions and all, compiled as the grader's child does.</summary>
+    private static System.Reflection.Assembly CompileSolution() => GradingScratch.CompileSolution(Id, "ServiceLevelPolicy.cs");
 
     [Fact]
     public void The_released_starter_builds_runs_and_scores_the_stated_baseline_of_zero()
