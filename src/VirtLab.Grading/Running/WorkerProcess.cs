@@ -25,8 +25,13 @@ internal sealed class WorkerProcess : IDisposable
     private const int MaxLineBytes = 4 << 20;
     /// <summary>Characters of standard error kept (its end), to tell a stack overflow from a crash.</summary>
     private const int StderrKept = 16_384;
-    /// <summary>How long to wait for the pipes to drain after the child exits (a grandchild can hold them open).</summary>
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long to wait for the pipes to drain after the child exits. The pipes close when it exits,
+    /// so this is reached only if a grandchild holds them open; 2 s was too short on a loaded 2-core
+    /// CI machine, where a compile child's reply was once still unread when the wait ended and the
+    /// test read as "ended the process before it answered".
+    /// </summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Process _process;
     private readonly BlockingCollection<WorkerReply> _replies = new();
