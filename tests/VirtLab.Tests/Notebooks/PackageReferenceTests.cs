@@ -34,6 +34,23 @@ public class PackageReferenceTests
     }
 
     [Fact]
+    public async Task A_package_added_by_a_cell_that_does_not_compile_still_reaches_the_next_cell()
+    {
+        // Later submissions inherit references from the accepted ones; a cell that does not compile
+        // is never accepted, so the session must carry the package's assemblies on to the next cell.
+        using var folder = new TestNotebookFolder();
+        var path = folder.File("broken-package-cell.dib");
+        File.WriteAllText(path, "#!csharp\n\n#r \"nuget: Humanizer.Core, 2.14.1\"\nthis is not C#\n\n#!csharp\n\nusing Humanizer;\n\"some_title_for_a_lesson\".Humanize()\n");
+        var notebook = NotebookDocument.Load(path);
+
+        var result = await NotebookRunner.RunAsync(notebook, new RunOptions { PackageCacheDirectory = folder.File("package-cache") });
+
+        Assert.Contains(notebook.Cells[0].Outputs, output => output is ErrorOutput);
+        Assert.Equal("some title for a lesson", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[1].Outputs)).PlainText);
+        Assert.Equal([CellStatus.Failed, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
+    }
+
+    [Fact]
     public async Task A_package_that_does_not_exist_becomes_an_error_output()
     {
         using var folder = new TestNotebookFolder();
