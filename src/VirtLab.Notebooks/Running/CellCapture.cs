@@ -31,7 +31,7 @@ internal sealed class CellCapture : IDisposable
     public CellCapture(Action<CellOutput> emit)
     {
         this.emit = emit;
-        flushTimer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
+        flushTimer = new Timer(_ => FlushIfIdle(), null, FlushInterval, FlushInterval);
     }
 
     /// <summary>The capture of the cell whose code is running on this flow, or null outside cells.</summary>
@@ -67,6 +67,26 @@ internal sealed class CellCapture : IDisposable
     public void Flush()
     {
         lock (gate) FlushLocked();
+    }
+
+    /// <summary>
+    /// The timer's flush. It runs on a thread-pool thread every <see cref="FlushInterval"/>, so it
+    /// must never wait: while the cell's own thread holds the gate (sending a large output, which
+    /// can take a while), a flush that blocked would hold a pool thread, twenty times a second,
+    /// until the pool ran out of threads; then nothing that needs the pool (the pipe's own
+    /// completions among it) would run. Text still pending goes out with the next tick or output.
+    /// </summary>
+    private void FlushIfIdle()
+    {
+        if (!gate.TryEnter()) return;
+        try
+        {
+            FlushLocked();
+        }
+        finally
+        {
+            gate.Exit();
+        }
     }
 
     /// <summary>Sends what is pending and stops collecting: later writes are dropped.</summary>

@@ -65,10 +65,11 @@ public sealed class CellHost
     /// <summary>Connects to <paramref name="pipeName"/>, configures itself, and serves until the pipe closes.</summary>
     private static async Task<int> RunAsync(string pipeName)
     {
-        var pipe = new NamedPipeClientStream(".", pipeName, PipeDirection.InOut, PipeOptions.Asynchronous);
-        await pipe.ConnectAsync(30_000);
+        // A blocking pipe, read and written only synchronously (see Serve for why).
+        var pipe = new NamedPipeClientStream(".", pipeName, PipeDirection.InOut, PipeOptions.None);
+        pipe.Connect(30_000);
         using var channel = new CellHostChannel(pipe);
-        if (await channel.ReceiveAsync() is not ConfigureRequest configure) return 2;
+        if (channel.Receive() is not ConfigureRequest configure) return 2;
 
         Environment.CurrentDirectory = configure.WorkingDirectory;
         AppContext.SetData(HostKey, configure.Host);
@@ -86,13 +87,34 @@ public sealed class CellHost
         channel.Send(new ReadyEvent(Environment.ProcessId));
         // A Jupyter front end asks for completions and quick info; a headless run never does.
         if (configure.Host == "jupyter") _ = Task.Run(host.workspace.WarmUpAsync);
-        await host.ServeAsync();
+        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            host.Serve();
+            served.SetResult();
+        }) { Name = "cell host pipe", IsBackground = true }.Start();
+        await served.Task;
         return 0;
     }
 
-    private async Task ServeAsync()
+    /// <summary>
+    /// Reads the parent's requests until the pipe closes, on a thread of its own.
+    /// <para>
+    /// The pipe (a Unix domain socket on Linux) is only ever used synchronously in this process,
+    /// so it stays a blocking socket and a send that finds it full simply sleeps in the kernel
+    /// until the parent has read. Once a socket has had one asynchronous operation, .NET makes it
+    /// non-blocking and emulates every later synchronous send: the waiting sender is woken by
+    /// socket-event processing that .NET may hand to the thread pool. This process's pool belongs
+    /// to the cell's code, which can tie up every pool thread: a <c>Parallel.For</c> whose bodies
+    /// write to the console while the cell's thread is sending a chart (they wait for the capture
+    /// the sender holds), or, until it stopped waiting, the capture's own flush timer. The send was
+    /// then never woken and the cell hung. A first chart (plotly.js inside it, about 4 MB) fills
+    /// the socket, which is how lessons run through the kernel hit this, one run in twenty or so.
+    /// </para>
+    /// </summary>
+    private void Serve()
     {
-        while (await channel.ReceiveAsync() is { } message)
+        while (channel.Receive() is { } message)
         {
             switch (message)
             {

@@ -57,12 +57,38 @@ internal sealed class CellHostChannel(Stream stream) : IDisposable
             {
                 return null;
             }
+            if (Parse(line) is { } message) return message;
             if (line is null) return null;
-            if (line.Length == 0) continue;
-            return JsonSerializer.Deserialize<CellHostMessage>(line, json)
-                   ?? throw new InvalidDataException("empty message on the cell host pipe");
         }
     }
+
+    /// <summary>
+    /// The next message, waiting on this thread; null when the other end closed the pipe. The cell
+    /// host reads this way, never asynchronously, so that its end of the pipe stays a blocking
+    /// socket: see <see cref="CellHost"/> for why.
+    /// </summary>
+    public CellHostMessage? Receive()
+    {
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = reader.ReadLine();
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            if (Parse(line) is { } message) return message;
+            if (line is null) return null;
+        }
+    }
+
+    /// <summary>The message on <paramref name="line"/>; null for the end of the pipe or an empty line.</summary>
+    private static CellHostMessage? Parse(string? line) => string.IsNullOrEmpty(line)
+        ? null
+        : JsonSerializer.Deserialize<CellHostMessage>(line, json) ?? throw new InvalidDataException("empty message on the cell host pipe");
 
     public void Dispose()
     {

@@ -109,6 +109,42 @@ public class NotebookRunnerTests
         Assert.Equal([CellStatus.Succeeded, CellStatus.TimedOut, CellStatus.Succeeded], result.Cells.Select(c => c.Status));
     }
 
+    /// <summary>
+    /// A cell's code may hold every thread of its process's pool (here all of them wait for the
+    /// console) while the cell's own thread sends outputs bigger than the pipe's buffer. The cell
+    /// host's sends must not need the pool to finish; when they did, a lesson's first chart (4 MB
+    /// with plotly.js) hung a run through the kernel now and then.
+    /// </summary>
+    [Fact]
+    public async Task Large_outputs_reach_the_runner_while_the_cells_code_holds_every_pool_thread()
+    {
+        using var folder = new TestNotebookFolder();
+        const int Megabytes = 4, Values = 5;
+        var notebook = Dib(folder, "busy-pool",
+            $$"""
+            using System.Threading;
+            ThreadPool.GetMinThreads(out var workers, out var completions);
+            ThreadPool.SetMaxThreads(Math.Max(workers, Environment.ProcessorCount), completions); // the pool may not grow
+            var writing = true;
+            var writers = Enumerable.Range(0, 4 * Environment.ProcessorCount)
+                .Select(_ => Task.Run(() => { while (Volatile.Read(ref writing)) Console.Write("."); }))
+                .ToArray();
+            for (var i = 0; i < {{Values}}; i++) display(HTML(new string((char)('a' + i), {{Megabytes}} << 20)));
+            Volatile.Write(ref writing, false);
+            Task.WaitAll(writers);
+            """,
+            "\"the next cell runs\"");
+
+        var result = await NotebookRunner.RunAsync(notebook, quick);
+
+        Assert.True(result.Cells[0].Status == CellStatus.Succeeded, string.Join("\n", notebook.Cells[0].Outputs.OfType<ErrorOutput>().Select(e => e.Value)));
+        Assert.Equal(CellStatus.Succeeded, result.Cells[1].Status);
+        var values = notebook.Cells[0].Outputs.OfType<DisplayOutput>().ToList();
+        Assert.Equal(Enumerable.Range(0, Values).Select(i => new string((char)('a' + i), Megabytes << 20)), values.Select(v => v.Html));
+        Assert.Contains(notebook.Cells[0].Outputs, o => o is StreamOutput { Text: ['.', ..] });
+        Assert.Equal("the next cell runs", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[1].Outputs)).PlainText);
+    }
+
     [Fact]
     public async Task A_stack_overflow_or_Environment_Exit_ends_only_the_cells_process_and_every_other_output_is_kept()
     {
