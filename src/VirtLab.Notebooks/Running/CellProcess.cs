@@ -213,6 +213,14 @@ internal sealed class CellProcess : IAsyncDisposable
         {
             lock (errorText) errorText.Append("\nmalformed message from the cell host: ").Append(error.Message);
         }
+        catch (Exception error)
+        {
+            // The receiver of outputs failed (a fault on this side, not the cell's). With nobody
+            // reading, the child would soon block on a full pipe and the cell would hang, so the
+            // child is ended and the cell says why.
+            lock (errorText) errorText.Append("\nVirtLab could not pass on an output of the cell: ").Append(error.GetType().Name).Append(": ").Append(error.Message);
+            Kill(process);
+        }
         await OnChildGoneAsync();
     }
 
