@@ -145,6 +145,33 @@ public class NotebookRunnerTests
         Assert.Equal("the next cell runs", Assert.IsType<DisplayOutput>(Assert.Single(notebook.Cells[1].Outputs)).PlainText);
     }
 
+    /// <summary>
+    /// Why the test above cannot hang: the cell host never makes its pipe asynchronous, so on Linux
+    /// the socket stays blocking (no O_NONBLOCK, octal 04000, in its flags) and a send that fills
+    /// it waits in the kernel, not for .NET's socket engine and the thread pool. This is what
+    /// fails if that ever changes; the race it prevents is too rare to reproduce on demand.
+    /// </summary>
+    [SkippableFact]
+    public async Task On_Linux_the_cell_hosts_end_of_the_pipe_is_a_blocking_socket()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc/self/fdinfo");
+        using var folder = new TestNotebookFolder();
+        var notebook = Dib(folder, "pipe-flags", """
+            using System.IO;
+            foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:"))
+                    Console.WriteLine(File.ReadLines($"/proc/self/fdinfo/{Path.GetFileName(fd)}").First(line => line.StartsWith("flags:")).Split('\t')[1]);
+            """);
+
+        await NotebookRunner.RunAsync(notebook, quick);
+
+        var flags = Assert.IsType<StreamOutput>(Assert.Single(notebook.Cells[0].Outputs)).Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(octal => Convert.ToInt32(octal, 8)).ToList();
+        Assert.NotEmpty(flags);
+        const int NonBlocking = 0x800; // O_NONBLOCK on Linux
+        Assert.All(flags, f => Assert.True((f & NonBlocking) == 0, $"a socket of the cell host is non-blocking (flags {Convert.ToString(f, 8)})"));
+    }
+
     [Fact]
     public async Task A_stack_overflow_or_Environment_Exit_ends_only_the_cells_process_and_every_other_output_is_kept()
     {
