@@ -92,16 +92,20 @@ try:
   collect = "GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect(); Console.Write(GC.GetTotalMemory(true));"
   def collected_heap_bytes():
       return int(execute(collect)["outputs"][0]["content"]["text"])
+  kernel_pid = km.provisioner.process.pid  # the kernel process itself, which never runs a cell
   before_raw = rss_kib(pid)
   heap_before = collected_heap_bytes()
   before = rss_kib(pid)
+  kernel_before = rss_kib(kernel_pid)
   began = time.time()
   for i in range(200):
       execute(f"var value{i} = {i} * 2;\nConsole.WriteLine(value{i});")
   seconds = time.time() - began
   after_raw = rss_kib(pid)
+  kernel_after = rss_kib(kernel_pid)
   heap_after = collected_heap_bytes()
   results["many"] = {"count": 200, "seconds": seconds, "rss_before_kib": before, "rss_after_kib": rss_kib(pid),
+                     "kernel_rss_before_kib": kernel_before, "kernel_rss_after_kib": kernel_after,
                      "rss_before_raw_kib": before_raw, "rss_after_raw_kib": after_raw,
                      "heap_before_bytes": heap_before, "heap_after_bytes": heap_after, "same_child": child_pid() == pid,
                      "last": execute("value199")}
