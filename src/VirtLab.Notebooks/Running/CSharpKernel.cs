@@ -161,7 +161,9 @@ public sealed class CSharpKernel : IAsyncDisposable
     {
         if (status is { } ended) return ended;
         var reason = await process.Death;
-        var message = $"the cell ended the C# process: {reason}; the notebook's state was reset";
+        var message = process.EndedBecause is { } why
+            ? $"{why}; the notebook's state was reset"
+            : $"the cell ended the C# process: {reason}; the notebook's state was reset";
         var lastWords = process.ErrorText.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(12);
         emit(new ErrorOutput("Error", message, [message, .. lastWords]));
         Replace(process);

@@ -49,6 +49,9 @@ internal sealed class CellProcess : IAsyncDisposable
     /// <summary>The child's process id.</summary>
     public int ProcessId => process.Id;
 
+    /// <summary>Why this side ended the child, when it was not the cell's doing; null otherwise.</summary>
+    public string? EndedBecause { get; private set; }
+
     /// <summary>Completes with the reason once the child has died (or was killed).</summary>
     public Task<string> Death => death.Task;
 
@@ -218,7 +221,7 @@ internal sealed class CellProcess : IAsyncDisposable
             // The receiver of outputs failed (a fault on this side, not the cell's). With nobody
             // reading, the child would soon block on a full pipe and the cell would hang, so the
             // child is ended and the cell says why.
-            lock (errorText) errorText.Append("\nVirtLab could not pass on an output of the cell: ").Append(error.GetType().Name).Append(": ").Append(error.Message);
+            EndedBecause = $"VirtLab could not pass on an output of the cell ({error.GetType().Name}: {error.Message}), so it ended the cell's C# process";
             Kill(process);
         }
         await OnChildGoneAsync();

@@ -172,6 +172,29 @@ public class NotebookRunnerTests
         Assert.All(flags, f => Assert.True((f & NonBlocking) == 0, $"a socket of the cell host is non-blocking (flags {Convert.ToString(f, 8)})"));
     }
 
+    /// <summary>
+    /// If whoever receives the outputs (the Jupyter kernel, the runner) throws, nobody would read
+    /// the pipe any more and the cell would hang until its timeout. Instead the child is ended at
+    /// once and the cell says why; the next cell runs in a fresh child.
+    /// </summary>
+    [Fact]
+    public async Task An_output_receiver_that_throws_ends_the_cells_process_with_the_reason_instead_of_hanging_the_cell()
+    {
+        await using var kernel = await CSharpKernel.StartAsync(new CSharpKernelOptions { WorkingDirectory = Path.GetTempPath() });
+        var outputs = new List<CellOutput>();
+        var status = await kernel.ExecuteAsync("Console.WriteLine(\"first\"); System.Threading.Thread.Sleep(1000); Console.WriteLine(\"second\");", output =>
+        {
+            if (output is StreamOutput) throw new InvalidOperationException("the receiver broke");
+            outputs.Add(output);
+        }, timeout: TimeSpan.FromSeconds(120));
+
+        Assert.Equal(CellStatus.Crashed, status);
+        Assert.Equal("VirtLab could not pass on an output of the cell (InvalidOperationException: the receiver broke), so it ended the cell's C# process; the notebook's state was reset",
+            Assert.IsType<ErrorOutput>(Assert.Single(outputs)).Value);
+        Assert.Equal(CellStatus.Succeeded, await kernel.ExecuteAsync("1 + 1", outputs.Add));
+        Assert.Equal(1, kernel.Replacements);
+    }
+
     [Fact]
     public async Task A_stack_overflow_or_Environment_Exit_ends_only_the_cells_process_and_every_other_output_is_kept()
     {
