@@ -64,11 +64,6 @@ internal sealed class CellCapture : IDisposable
         }
     }
 
-    public void Flush()
-    {
-        lock (gate) FlushLocked();
-    }
-
     /// <summary>
     /// The timer's flush. It runs on a thread-pool thread every <see cref="FlushInterval"/>, so it
     /// must never wait: while the cell's own thread holds the gate (sending a large output, which

@@ -87,13 +87,7 @@ public sealed class CellHost
         channel.Send(new ReadyEvent(Environment.ProcessId));
         // A Jupyter front end asks for completions and quick info; a headless run never does.
         if (configure.Host == "jupyter") _ = Task.Run(host.workspace.WarmUpAsync);
-        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        new Thread(() =>
-        {
-            host.Serve();
-            served.SetResult();
-        }) { Name = "cell host pipe", IsBackground = true }.Start();
-        await served.Task;
+        await Task.Factory.StartNew(host.Serve, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default); // a thread of its own
         return 0;
     }
 
