@@ -39,9 +39,9 @@ public class PackageReferenceTests
         // Later submissions inherit references from the accepted ones; a cell that does not compile
         // is never accepted, so the session must carry the package's assemblies on to the next cell.
         using var folder = new TestNotebookFolder();
-        var path = folder.File("broken-package-cell.dib");
-        File.WriteAllText(path, "#!csharp\n\n#r \"nuget: Humanizer.Core, 2.14.1\"\nthis is not C#\n\n#!csharp\n\nusing Humanizer;\n\"some_title_for_a_lesson\".Humanize()\n");
-        var notebook = NotebookDocument.Load(path);
+        var notebook = NotebookRunnerTests.Dib(folder, "broken-package-cell",
+            "#r \"nuget: Humanizer.Core, 2.14.1\"\nthis is not C#",
+            "using Humanizer;\n\"some_title_for_a_lesson\".Humanize()");
 
         var result = await NotebookRunner.RunAsync(notebook, new RunOptions { PackageCacheDirectory = folder.File("package-cache") });
 
@@ -54,9 +54,7 @@ public class PackageReferenceTests
     public async Task A_package_that_does_not_exist_becomes_an_error_output()
     {
         using var folder = new TestNotebookFolder();
-        var path = folder.File("missing.dib");
-        File.WriteAllText(path, "#!csharp\n\n#r \"nuget: VirtLab.This.Package.Does.Not.Exist, 1.0.0\"\n");
-        var notebook = NotebookDocument.Load(path);
+        var notebook = NotebookRunnerTests.Dib(folder, "missing", "#r \"nuget: VirtLab.This.Package.Does.Not.Exist, 1.0.0\"");
 
         var result = await NotebookRunner.RunAsync(notebook, new RunOptions { PackageCacheDirectory = folder.File("package-cache") });
 
