@@ -15,6 +15,12 @@ namespace VirtLab.Notebooks;
 /// child killed, so it never keeps burning a core; .NET cannot abort a running thread, so killing
 /// the process is the only sure way.
 /// </para>
+/// <para>
+/// A task or thread that a cell starts belongs to that cell, even once it has finished: what it
+/// writes later reaches that cell's output receiver, and if it throws an exception that nothing
+/// catches (which ends the process) that cell gets the exception, while the cell running then,
+/// or the next one, is told it was an earlier cell's doing.
+/// </para>
 /// <example>
 /// <code>
 /// await using var kernel = await CSharpKernel.StartAsync(new CSharpKernelOptions { WorkingDirectory = "notebooks" });
@@ -66,7 +72,8 @@ public sealed class CSharpKernel : IAsyncDisposable
     /// Runs one cell. Outputs reach <paramref name="output"/> in order, as the cell produces them
     /// (calls never overlap). A cell that runs longer than <paramref name="timeout"/> is stopped
     /// (see <see cref="CSharpKernelOptions.InterruptGrace"/>). Never throws for anything the cell
-    /// does: failures are error outputs and a status.
+    /// does: failures are error outputs and a status. A task or thread the cell started can still
+    /// send <paramref name="output"/> its output after this has returned.
     /// </summary>
     public async Task<CellStatus> ExecuteAsync(string code, Action<CellOutput> output, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -160,10 +167,7 @@ public sealed class CSharpKernel : IAsyncDisposable
     private async Task<CellStatus> Finish(CellProcess process, CellStatus? status, Action<CellOutput> emit)
     {
         if (status is { } ended) return ended;
-        var reason = await process.Death;
-        var message = process.EndedBecause is { } why
-            ? $"{why}; the notebook's state was reset"
-            : $"the cell ended the C# process: {reason}; the notebook's state was reset";
+        var message = process.DeathMessage(await process.Death);
         var lastWords = process.ErrorText.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(12);
         emit(new ErrorOutput("Error", message, [message, .. lastWords]));
         Replace(process);

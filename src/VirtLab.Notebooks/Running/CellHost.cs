@@ -35,7 +35,7 @@ public sealed class CellHost
     private RunningCell? runningCell;
 
     /// <summary>The cell being run: its thread (to wake it from a sleep or wait) and its cancellation.</summary>
-    private sealed record RunningCell(Thread Thread, CancellationTokenSource Cancellation)
+    private sealed record RunningCell(int Id, Thread Thread, CancellationTokenSource Cancellation)
     {
         public string Reason { get; set; } = "the cell was interrupted";
     }
@@ -84,6 +84,8 @@ public sealed class CellHost
         var session = new ScriptSession(configure.WorkingDirectory, restore, configure.RestoreSources);
         await session.StartAsync(CancellationToken.None);
         var host = new CellHost(channel, session);
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) => CellCapture.NoteThrow(e.Exception);
+        AppDomain.CurrentDomain.UnhandledException += (_, e) => host.ReportUnhandled(e.ExceptionObject);
         channel.Send(new ReadyEvent(Environment.ProcessId));
         // A Jupyter front end asks for completions and quick info; a headless run never does.
         if (configure.Host == "jupyter") _ = Task.Run(host.workspace.WarmUpAsync);
@@ -148,7 +150,7 @@ public sealed class CellHost
         RunningCell? cell = null;
         var thread = new Thread(() =>
         {
-            var capture = new CellCapture(output => channel.Send(new OutputEvent(request.Id, WireOutput.From(output))));
+            var capture = new CellCapture(request.Id, output => channel.Send(new OutputEvent(request.Id, WireOutput.From(output))));
             CellCapture.Current = capture; // flows into tasks and threads the cell starts
             var status = CellStatus.Failed;
             try
@@ -166,7 +168,7 @@ public sealed class CellHost
                 Uninterruptibly(() =>
                 {
                     lock (cellGate) runningCell = null;
-                    capture.Dispose();
+                    capture.End();
                 });
             }
             Uninterruptibly(() => channel.Send(new ExecutedEvent(request.Id, status)));
@@ -175,9 +177,29 @@ public sealed class CellHost
             IsBackground = true,
             Name = "notebook cell",
         };
-        cell = new RunningCell(thread, new CancellationTokenSource());
+        cell = new RunningCell(request.Id, thread, new CancellationTokenSource());
         lock (cellGate) runningCell = cell;
         thread.Start();
+    }
+
+    /// <summary>
+    /// A thread or task that a cell started threw, and nothing caught it; .NET ends the process
+    /// when this handler returns. The cell that started it (its capture flowed into the thread,
+    /// and <see cref="CellCapture.NoteThrow"/> saw the throw) gets the exception as its output,
+    /// late if that cell has finished, and the parent learns which cell it was, so the cell that
+    /// happens to be running, or the next one, is not blamed. (The cell's own thread catches
+    /// everything, so this is only ever another thread.)
+    /// </summary>
+    private void ReportUnhandled(object exception)
+    {
+        if (exception is not Exception error || CellCapture.ThatThrew(error) is not { } origin) return;
+        var thrown = ExceptionOutput(error);
+        var when = origin.Ended ? " after the cell had finished" : "";
+        var message = $"a thread or task this cell started threw {thrown.Value}{when}; nothing caught it, so it ended the C# process and the notebook's state was reset";
+        origin.Add(new ErrorOutput("Error", message, [message, .. thrown.Traceback]));
+        int? running;
+        lock (cellGate) running = runningCell?.Id;
+        channel.Send(new UnhandledExceptionEvent(origin.CellId, running));
     }
 
     /// <summary>

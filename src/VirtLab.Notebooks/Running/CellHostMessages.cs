@@ -20,6 +20,7 @@ namespace VirtLab.Notebooks;
 [JsonDerivedType(typeof(CompletionsEvent), "completions")]
 [JsonDerivedType(typeof(InspectionEvent), "inspection")]
 [JsonDerivedType(typeof(ExitingEvent), "exiting")]
+[JsonDerivedType(typeof(UnhandledExceptionEvent), "unhandled")]
 internal abstract record CellHostMessage;
 
 /// <summary>First message to a new child: where it runs and how it restores packages.</summary>
@@ -48,7 +49,10 @@ internal sealed record InspectRequest(int Id, string Code, int Position) : CellH
 /// <summary>The child started, configured itself and compiled an empty submission.</summary>
 internal sealed record ReadyEvent(int ProcessId) : CellHostMessage;
 
-/// <summary>One output of a running cell, in the order the cell produced it.</summary>
+/// <summary>
+/// One output of a cell, in the order the cell produced it. Usually the cell is running; output of
+/// a task or thread that outlived its cell comes later and still carries that cell's <c>Id</c>.
+/// </summary>
 internal sealed record OutputEvent(int Id, WireOutput Output) : CellHostMessage;
 
 /// <summary>The cell ended; <c>Status</c> is how.</summary>
@@ -62,6 +66,13 @@ internal sealed record InspectionEvent(int Id, string? PlainText, string? Markdo
 
 /// <summary>The cell called <see cref="Environment.Exit(int)"/>: the child is about to end with <c>Code</c>.</summary>
 internal sealed record ExitingEvent(int Code) : CellHostMessage;
+
+/// <summary>
+/// A thread or task that the cell <c>Id</c> started threw an exception nothing caught: the child is
+/// about to end. That cell may be long finished; <c>RunningId</c> is the cell running now, if any,
+/// which is not to blame unless it is the same cell.
+/// </summary>
+internal sealed record UnhandledExceptionEvent(int Id, int? RunningId) : CellHostMessage;
 
 /// <summary>
 /// A <see cref="CellOutput"/> flattened for the wire: <c>Kind</c> is <c>stream</c>, <c>display</c>,

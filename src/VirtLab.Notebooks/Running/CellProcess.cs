@@ -26,14 +26,23 @@ internal sealed class CellProcess : IAsyncDisposable
     /// <summary>How much of the child's stderr is kept for explaining a crash.</summary>
     private const int KeptErrorText = 16 * 1024;
 
+    /// <summary>
+    /// How many of the latest cells can still receive late output (from tasks and threads that
+    /// outlived them); an older cell's is dropped. It bounds what a long session keeps.
+    /// </summary>
+    private const int CellsKeptForLateOutput = 64;
+
     private readonly Process process;
     private readonly CellHostChannel channel;
     private readonly StringBuilder errorText = new();
     private readonly ConcurrentDictionary<int, TaskCompletionSource<CellHostMessage?>> pending = new();
     private readonly TaskCompletionSource<string> death = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task errorReader;
+    private readonly ConcurrentDictionary<int, Execution> recent = new();
     private int nextId;
     private int? exitRequestedWith;
+    private UnhandledExceptionEvent? unhandled;
+    private bool diedBetweenCells;
     private Execution? running;
 
     private sealed record Execution(int Id, Action<CellOutput> Output, TaskCompletionSource<CellStatus?> Done);
@@ -133,6 +142,9 @@ internal sealed class CellProcess : IAsyncDisposable
     public Task<CellStatus?> ExecuteAsync(string code, Action<CellOutput> output)
     {
         var execution = new Execution(Interlocked.Increment(ref nextId), output, new TaskCompletionSource<CellStatus?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        recent[execution.Id] = execution;
+        foreach (var id in recent.Keys)
+            if (id <= execution.Id - CellsKeptForLateOutput) recent.TryRemove(id, out _);
         Volatile.Write(ref running, execution);
         if (!channel.Send(new ExecuteRequest(execution.Id, code))) execution.Done.TrySetResult(null);
         if (death.Task.IsCompleted) execution.Done.TrySetResult(null);
@@ -194,8 +206,8 @@ internal sealed class CellProcess : IAsyncDisposable
                     case ReadyEvent:
                         Reply(0, message);
                         break;
-                    case OutputEvent output when Volatile.Read(ref running) is { } execution && execution.Id == output.Id:
-                        execution.Output(output.Output.ToOutput());
+                    case OutputEvent output when recent.TryGetValue(output.Id, out var execution):
+                        execution.Output(output.Output.ToOutput()); // the running cell's, or a late one of an earlier cell
                         break;
                     case ExecutedEvent executed when Volatile.Read(ref running) is { } execution && execution.Id == executed.Id:
                         execution.Done.TrySetResult(executed.Status);
@@ -208,6 +220,9 @@ internal sealed class CellProcess : IAsyncDisposable
                         break;
                     case ExitingEvent exiting:
                         exitRequestedWith = exiting.Code;
+                        break;
+                    case UnhandledExceptionEvent thrown:
+                        Volatile.Write(ref unhandled, thrown);
                         break;
                 }
             }
@@ -239,10 +254,34 @@ internal sealed class CellProcess : IAsyncDisposable
         await process.WaitForExitAsync();
         await errorReader;
         var reason = DescribeExit(process.ExitCode, exitRequestedWith, ErrorText);
+        diedBetweenCells = Volatile.Read(ref running) is not { Done.Task.IsCompleted: false };
         death.TrySetResult(reason);
         Volatile.Read(ref running)?.Done.TrySetResult(null);
         foreach (var id in pending.Keys)
             if (pending.TryRemove(id, out var reply)) reply.TrySetResult(null);
+    }
+
+    /// <summary>
+    /// The error for the latest cell after the child died under it, or before it ran (call once
+    /// <see cref="Death"/> has completed with <paramref name="reason"/>): what ended the process,
+    /// and whose doing it was. A thread that an earlier cell started and that threw is that cell's
+    /// doing, not the running cell's; the earlier cell gets the exception itself as a late output.
+    /// </summary>
+    public string DeathMessage(string reason)
+    {
+        const string reset = "; the notebook's state was reset";
+        if (EndedBecause is { } why) return why + reset;
+        var current = Volatile.Read(ref running)?.Id;
+        // When a thread threw, the child said which cell it was running then (it may have been the
+        // thread's own cell, still finishing); otherwise, whether one was running here tells.
+        if (Volatile.Read(ref unhandled) is { } thrown && thrown.Id != current)
+        {
+            var when = thrown.RunningId == current ? "while this cell ran" : "before this cell ran";
+            return $"a thread or task that an earlier cell started threw an exception that nothing caught, and that ended the C# process {when} ({reason}){reset}";
+        }
+        return diedBetweenCells
+            ? $"the C# process ended before this cell ran: {reason}{reset}"
+            : $"the cell ended the C# process: {reason}{reset}";
     }
 
     /// <summary>What the child wrote to stderr outside cells (the runtime's last words on a crash), at most the last 16 KB.</summary>

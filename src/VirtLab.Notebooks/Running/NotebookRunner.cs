@@ -53,28 +53,46 @@ public static class NotebookRunner
         var total = Stopwatch.StartNew();
         var codeCells = document.Cells.Where(c => c.Kind == CellKind.Code).ToList();
 
-        var results = new List<CellRunResult>();
-        var stopped = false;
-        for (var i = 0; i < codeCells.Count; i++)
+        // A task or thread that a cell started can write after the cell has ended: that output
+        // belongs to that cell, and it arrives on the kernel's reader thread, hence the lock. It
+        // is taken until the run returns; after that the document is the caller's.
+        var outputGate = new Lock();
+        var taking = true;
+        Action<CellOutput> OutputOf(NotebookCell cell) => output =>
         {
-            var cell = codeCells[i];
-            cell.Outputs.Clear();
-            if (stopped)
-            {
-                cell.ExecutionCount = null;
-                results.Add(new CellRunResult(i, cell, CellStatus.Skipped, TimeSpan.Zero));
-                continue;
-            }
+            lock (outputGate)
+                if (taking) AddMerged(cell.Outputs, output);
+        };
 
-            options.Log?.Write($"[{document.Name}] cell {i + 1}/{codeCells.Count} ... ");
-            var clock = Stopwatch.StartNew();
-            cell.ExecutionCount = i + 1;
-            var status = await RunCellAsync(kernel, cell, options, cancellationToken);
-            results.Add(new CellRunResult(i, cell, status, clock.Elapsed));
-            options.Log?.WriteLine(ProgressSuffix(status, clock.Elapsed));
-            stopped = options.StopOnError && status != CellStatus.Succeeded;
+        try
+        {
+            var results = new List<CellRunResult>();
+            var stopped = false;
+            for (var i = 0; i < codeCells.Count; i++)
+            {
+                var cell = codeCells[i];
+                cell.Outputs.Clear();
+                if (stopped)
+                {
+                    cell.ExecutionCount = null;
+                    results.Add(new CellRunResult(i, cell, CellStatus.Skipped, TimeSpan.Zero));
+                    continue;
+                }
+
+                options.Log?.Write($"[{document.Name}] cell {i + 1}/{codeCells.Count} ... ");
+                var clock = Stopwatch.StartNew();
+                cell.ExecutionCount = i + 1;
+                var status = await RunCellAsync(kernel, cell, OutputOf(cell), options, cancellationToken);
+                results.Add(new CellRunResult(i, cell, status, clock.Elapsed));
+                options.Log?.WriteLine(ProgressSuffix(status, clock.Elapsed));
+                stopped = options.StopOnError && status != CellStatus.Succeeded;
+            }
+            return new NotebookRunResult(document, results, total.Elapsed) { KernelStart = kernelStart };
         }
-        return new NotebookRunResult(document, results, total.Elapsed) { KernelStart = kernelStart };
+        finally
+        {
+            lock (outputGate) taking = false;
+        }
     }
 
     private static string ProgressSuffix(CellStatus status, TimeSpan elapsed)
@@ -90,7 +108,7 @@ public static class NotebookRunner
         };
     }
 
-    private static async Task<CellStatus> RunCellAsync(CSharpKernel kernel, NotebookCell cell, RunOptions options, CancellationToken cancellationToken)
+    private static async Task<CellStatus> RunCellAsync(CSharpKernel kernel, NotebookCell cell, Action<CellOutput> output, RunOptions options, CancellationToken cancellationToken)
     {
         if (!cell.IsCSharp)
         {
@@ -99,7 +117,7 @@ public static class NotebookRunner
         }
         try
         {
-            return await kernel.ExecuteAsync(cell.Source, output => AddMerged(cell.Outputs, output), options.CellTimeout, cancellationToken);
+            return await kernel.ExecuteAsync(cell.Source, output, options.CellTimeout, cancellationToken);
         }
         catch (InvalidOperationException error) when (!cancellationToken.IsCancellationRequested)
         {

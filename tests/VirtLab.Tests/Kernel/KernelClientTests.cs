@@ -152,6 +152,19 @@ public sealed class KernelClientTests(KernelClientRun run)
     }
 
     [SkippableFact]
+    public void A_thread_that_throws_after_its_cell_is_reported_under_that_cell_and_the_next_cell_is_told()
+    {
+        var outliving = Results["outliving_thread"]!;
+        Assert.StartsWith("a thread or task this cell started threw System.InvalidOperationException: thrown after its cell after the cell had finished",
+            (string?)outliving["late_error"]?["evalue"]);
+        var next = outliving["next"]!;
+        Assert.Equal("error", (string?)next["status"]);
+        Assert.StartsWith("a thread or task that an earlier cell started threw an exception that nothing caught, and that ended the C# process before this cell ran",
+            (string?)next["reply"]!["evalue"]);
+        Assert.Equal("4", (string?)Content(Assert.Single(Outputs(outliving["after"], "execute_result")))["data"]!["text/plain"]);
+    }
+
+    [SkippableFact]
     public void A_wrongly_signed_message_is_refused_and_logged_and_the_kernel_lives_on()
     {
         var wrong = Results["wrong_signature"]!;

@@ -4,7 +4,7 @@ Usage: kernel_client.py WORKDIR RESULT.json   (JUPYTER_PATH must make the kernel
 Writes one JSON object with what every scenario saw; the xunit tests assert on it. The kernel's
 stderr goes to WORKDIR/kernel.log.
 """
-import json, os, sys, time
+import json, os, queue, sys, time
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
@@ -83,6 +83,21 @@ try:
       "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
   time.sleep(3)
   results["wrong_signature"] = {"ran": os.path.exists(os.path.join(workdir, "wrongly-signed-ran.txt")), "after": execute("2 + 2")}
+
+  # A thread that a cell started throws after that cell ended. Its error goes out on iopub under
+  # that cell's request (VS Code shows it there, as with ipykernel's threads); the next cell is
+  # told the process ended before it ran; the one after runs in a fresh process.
+  starter = kc.execute('new System.Threading.Thread(() => { System.Threading.Thread.Sleep(300); '
+                       'throw new InvalidOperationException("thrown after its cell"); }).Start();')
+  late, deadline = None, time.time() + 120
+  while late is None and time.time() < deadline:
+      try:
+          message = kc.get_iopub_msg(timeout=5)
+      except queue.Empty:
+          continue
+      if message["msg_type"] == "error" and message["parent_header"].get("msg_id") == starter:
+          late = message["content"]
+  results["outliving_thread"] = {"late_error": late, "next": execute("1 + 1"), "after": execute("2 + 2")}
 
   # 200 consecutive executes: the child's memory before and after, both the managed heap that
   # survives a full GC (what the cells' state keeps) and the process's RSS (what the machine pays).
