@@ -20,8 +20,9 @@ namespace VirtLab.Kernel;
 /// <para>
 /// Five sockets, as the protocol has them: <b>shell</b> (requests, answered one at a time, in
 /// order), <b>control</b> (the same, but answered even while a cell runs: interrupt, shutdown),
-/// <b>IOPub</b> (outputs and busy/idle status for every front end), <b>stdin</b> (bound; VirtLab
-/// never asks for input) and the <b>heartbeat</b> (echoes pings). Every request is handled by
+/// <b>IOPub</b> (outputs and busy/idle status for every front end), <b>stdin</b> (a cell's
+/// <c>Console.ReadLine()</c> becomes an <c>input_request</c> to the front end that ran it, if that
+/// front end allows input) and the <b>heartbeat</b> (echoes pings). Every request is handled by
 /// one method, chosen in one switch (<see cref="HandleAsync"/>).
 /// </para>
 /// </summary>
@@ -41,6 +42,8 @@ public sealed class JupyterKernel
     private readonly Channel<JupyterMessage> shellRequests = Channel.CreateUnbounded<JupyterMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<JupyterMessage> controlRequests = Channel.CreateUnbounded<JupyterMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Lines asked of front ends and not answered yet, by the msg_id of the input_request.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<string?>> linesAsked = new();
     private volatile bool stopping;
     private int executionCount;
 
@@ -53,7 +56,7 @@ public sealed class JupyterKernel
         poller = [shell, control, stdin, iopub, outbox];
         shell.ReceiveReady += (_, e) => Receive(e.Socket, "shell", shellRequests);
         control.ReceiveReady += (_, e) => Receive(e.Socket, "control", controlRequests);
-        stdin.ReceiveReady += (_, e) => e.Socket.SkipMultipartMessage(); // VirtLab sends no input_request, so no reply is expected
+        stdin.ReceiveReady += (_, e) => ReceiveInputReply(e.Socket);
         outbox.ReceiveReady += (_, e) =>
         {
             while (e.Queue.TryDequeue(out var send, TimeSpan.Zero)) send();
@@ -114,6 +117,54 @@ public sealed class JupyterKernel
         catch (MalformedMessageException refused)
         {
             log.WriteLine($"virtlab kernel: refused a message on {name}: {refused.Message}");
+        }
+    }
+
+    /// <summary>
+    /// An input_reply on stdin, read on the poller thread: it answers the line asked. jupyter_client
+    /// sends its reply without a parent header (ipykernel takes the next reply), so a reply that
+    /// names no request answers the one that is open; only one cell runs at a time, so there is
+    /// at most one. Anything else is logged and dropped.
+    /// </summary>
+    private void ReceiveInputReply(NetMQSocket socket)
+    {
+        var frames = new List<byte[]>();
+        if (!socket.TryReceiveMultipartBytes(ref frames)) return;
+        try
+        {
+            var reply = JupyterMessage.Decode(frames, signer);
+            var asked = reply.ParentHeader["msg_id"] is JsonValue id && id.TryGetValue(out string? text) ? text : linesAsked.Keys.SingleOrDefault();
+            if (reply.Type == "input_reply" && asked is not null && linesAsked.TryRemove(asked, out var waiting))
+                waiting.TrySetResult(reply.Text("value"));
+            else
+                log.WriteLine($"virtlab kernel: ignored a message on stdin: '{reply.Type}' that answers no open input_request");
+        }
+        catch (MalformedMessageException refused)
+        {
+            log.WriteLine($"virtlab kernel: refused a message on stdin: {refused.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Asks the front end that sent <paramref name="request"/> for a line (an input_request on
+    /// stdin, routed to that front end) and waits for its input_reply; null once <paramref name="cellOver"/>
+    /// says the cell has ended (interrupted while it waited) and no answer is wanted any more.
+    /// </summary>
+    private async Task<string?> AskFrontEndAsync(JupyterMessage request, string prompt, CancellationToken cellOver)
+    {
+        var ask = JupyterMessage.Create("input_request", new JsonObject { ["prompt"] = prompt, ["password"] = false }, request, session);
+        var id = ask.Header["msg_id"]!.GetValue<string>();
+        var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        linesAsked[id] = answer;
+        await using var stop = cellOver.Register(() => answer.TrySetResult(null));
+        try
+        {
+            Send(stdin, ask);
+            return await answer.Task;
+        }
+        finally
+        {
+            linesAsked.TryRemove(id, out _);
         }
     }
 
@@ -178,7 +229,10 @@ public sealed class JupyterKernel
         if (!string.IsNullOrWhiteSpace(code))
         {
             DeployLibraryFor(code, Show);
-            status = await cells.ExecuteAsync(code, Show);
+            using var cellOver = new CancellationTokenSource();
+            Func<string, Task<string?>>? input = request.Flag("allow_stdin", false) ? prompt => AskFrontEndAsync(request, prompt, cellOver.Token) : null;
+            status = await cells.ExecuteAsync(code, Show, input: input);
+            cellOver.Cancel();
         }
 
         var reply = new JsonObject { ["execution_count"] = count };

@@ -74,8 +74,15 @@ public sealed class CSharpKernel : IAsyncDisposable
     /// (see <see cref="CSharpKernelOptions.InterruptGrace"/>). Never throws for anything the cell
     /// does: failures are error outputs and a status. A task or thread the cell started can still
     /// send <paramref name="output"/> its output after this has returned.
+    /// <para>
+    /// When the cell reads a line from the console (<c>Console.ReadLine()</c>), <paramref name="input"/>
+    /// is asked for it with a prompt; it may take as long as a person takes, and null is the end of
+    /// input. Without it the cell reads the end of input at once, as in the headless runner. An
+    /// interrupt stops a cell that waits for a line.
+    /// </para>
     /// </summary>
-    public async Task<CellStatus> ExecuteAsync(string code, Action<CellOutput> output, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task<CellStatus> ExecuteAsync(string code, Action<CellOutput> output, TimeSpan? timeout = null, CancellationToken cancellationToken = default,
+        Func<string, Task<string?>>? input = null)
     {
         var process = await CurrentChildAsync(cancellationToken);
         var outputGate = new Lock();
@@ -88,7 +95,7 @@ public sealed class CSharpKernel : IAsyncDisposable
         lock (gate) interruption = interrupted;
         try
         {
-            var execution = process.ExecuteAsync(code, Emit);
+            var execution = process.ExecuteAsync(code, Emit, input);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (timeout is { } limit) deadline.CancelAfter(limit);
             var stopAsked = Task.Delay(Timeout.Infinite, deadline.Token).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -90,6 +90,12 @@ internal sealed class CellCapture
         }
     }
 
+    /// <summary>Sends the console text still pending (the prompt a cell printed before it reads a line).</summary>
+    public void Flush()
+    {
+        lock (gate) FlushLocked();
+    }
+
     public void Add(CellOutput output)
     {
         lock (gate)

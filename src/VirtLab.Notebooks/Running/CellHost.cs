@@ -33,6 +33,8 @@ public sealed class CellHost
     private readonly ScriptWorkspace workspace;
     private readonly Lock cellGate = new();
     private RunningCell? runningCell;
+    /// <summary>Cells waiting for a line they read from the console, by cell id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource<string?>> linesWanted = new();
 
     /// <summary>The cell being run: its thread (to wake it from a sleep or wait) and its cancellation.</summary>
     private sealed record RunningCell(int Id, Thread Thread, CancellationTokenSource Cancellation)
@@ -84,6 +86,7 @@ public sealed class CellHost
         var session = new ScriptSession(configure.WorkingDirectory, restore, configure.RestoreSources);
         await session.StartAsync(CancellationToken.None);
         var host = new CellHost(channel, session);
+        Console.SetIn(new CellInput(host.AskForLine));
         AppDomain.CurrentDomain.FirstChanceException += (_, e) => CellCapture.NoteThrow(e.Exception);
         AppDomain.CurrentDomain.UnhandledException += (_, e) => host.ReportUnhandled(e.ExceptionObject);
         channel.Send(new ReadyEvent(Environment.ProcessId));
@@ -122,6 +125,9 @@ public sealed class CellHost
                     break;
                 case CompleteRequest complete:
                     Answer(async () => await workspace.CompleteAsync(complete), new CompletionsEvent(complete.Id, complete.Position, complete.Position, []));
+                    break;
+                case InputProvidedRequest provided:
+                    if (linesWanted.TryGetValue(provided.Id, out var waiting)) waiting.TrySetResult(provided.Text);
                     break;
                 case InspectRequest inspect:
                     Answer(async () => await workspace.InspectAsync(inspect), new InspectionEvent(inspect.Id, null, null));
@@ -169,6 +175,8 @@ public sealed class CellHost
                 {
                     lock (cellGate) runningCell = null;
                     capture.End();
+                    // A task of the cell still waiting for a line gets the end of input.
+                    if (linesWanted.TryGetValue(request.Id, out var waiting)) waiting.TrySetResult(null);
                 });
             }
             Uninterruptibly(() => channel.Send(new ExecutedEvent(request.Id, status)));
@@ -180,6 +188,27 @@ public sealed class CellHost
         cell = new RunningCell(request.Id, thread, new CancellationTokenSource());
         lock (cellGate) runningCell = cell;
         thread.Start();
+    }
+
+    /// <summary>
+    /// A running cell reads a line (<see cref="CellInput"/>): the text it printed so far goes out
+    /// first (it is the prompt), then the parent asks the front end, and the cell waits for the
+    /// answer. An interrupt wakes the wait like any other; the parent answers null where nobody can
+    /// type, and the cell's end answers null to a task of it still waiting.
+    /// </summary>
+    private string? AskForLine(CellCapture cell)
+    {
+        var answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!linesWanted.TryAdd(cell.CellId, answer)) return null;
+        try
+        {
+            cell.Flush();
+            return channel.Send(new InputNeededEvent(cell.CellId, "")) ? answer.Task.GetAwaiter().GetResult() : null;
+        }
+        finally
+        {
+            linesWanted.TryRemove(cell.CellId, out _);
+        }
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ namespace VirtLab.Notebooks;
 [JsonDerivedType(typeof(InterruptRequest), "interrupt")]
 [JsonDerivedType(typeof(CompleteRequest), "complete")]
 [JsonDerivedType(typeof(InspectRequest), "inspect")]
+[JsonDerivedType(typeof(InputProvidedRequest), "input-provided")]
 [JsonDerivedType(typeof(ReadyEvent), "ready")]
 [JsonDerivedType(typeof(OutputEvent), "output")]
 [JsonDerivedType(typeof(ExecutedEvent), "executed")]
@@ -21,6 +22,7 @@ namespace VirtLab.Notebooks;
 [JsonDerivedType(typeof(InspectionEvent), "inspection")]
 [JsonDerivedType(typeof(ExitingEvent), "exiting")]
 [JsonDerivedType(typeof(UnhandledExceptionEvent), "unhandled")]
+[JsonDerivedType(typeof(InputNeededEvent), "input-needed")]
 internal abstract record CellHostMessage;
 
 /// <summary>First message to a new child: where it runs and how it restores packages.</summary>
@@ -45,6 +47,9 @@ internal sealed record CompleteRequest(int Id, string Code, int Position) : Cell
 
 /// <summary>What is known about the symbol at <c>Position</c> in <c>Code</c>: signature and doc comment.</summary>
 internal sealed record InspectRequest(int Id, string Code, int Position) : CellHostMessage;
+
+/// <summary>The answer to an <see cref="InputNeededEvent"/>: the line typed, or null for the end of input.</summary>
+internal sealed record InputProvidedRequest(int Id, string? Text) : CellHostMessage;
 
 /// <summary>The child started, configured itself and compiled an empty submission.</summary>
 internal sealed record ReadyEvent(int ProcessId) : CellHostMessage;
@@ -73,6 +78,9 @@ internal sealed record ExitingEvent(int Code) : CellHostMessage;
 /// which is not to blame unless it is the same cell.
 /// </summary>
 internal sealed record UnhandledExceptionEvent(int Id, int? RunningId) : CellHostMessage;
+
+/// <summary>The running cell <c>Id</c> reads the console: a line is wanted (answered by <see cref="InputProvidedRequest"/>).</summary>
+internal sealed record InputNeededEvent(int Id, string Prompt) : CellHostMessage;
 
 /// <summary>
 /// A <see cref="CellOutput"/> flattened for the wire: <c>Kind</c> is <c>stream</c>, <c>display</c>,

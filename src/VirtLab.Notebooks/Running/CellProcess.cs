@@ -45,7 +45,7 @@ internal sealed class CellProcess : IAsyncDisposable
     private bool diedBetweenCells;
     private Execution? running;
 
-    private sealed record Execution(int Id, Action<CellOutput> Output, TaskCompletionSource<CellStatus?> Done);
+    private sealed record Execution(int Id, Action<CellOutput> Output, Func<string, Task<string?>>? Input, TaskCompletionSource<CellStatus?> Done);
 
     private CellProcess(Process process, CellHostChannel channel)
     {
@@ -137,11 +137,12 @@ internal sealed class CellProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="code"/> in the child. Outputs go to <paramref name="output"/> as they
-    /// come. Returns how the cell ended, or null if the child died first (see <see cref="Death"/>).
+    /// come; a line the cell reads from the console is asked of <paramref name="input"/> (none:
+    /// the end of input). Returns how the cell ended, or null if the child died first (see <see cref="Death"/>).
     /// </summary>
-    public Task<CellStatus?> ExecuteAsync(string code, Action<CellOutput> output)
+    public Task<CellStatus?> ExecuteAsync(string code, Action<CellOutput> output, Func<string, Task<string?>>? input = null)
     {
-        var execution = new Execution(Interlocked.Increment(ref nextId), output, new TaskCompletionSource<CellStatus?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var execution = new Execution(Interlocked.Increment(ref nextId), output, input, new TaskCompletionSource<CellStatus?>(TaskCreationOptions.RunContinuationsAsynchronously));
         recent[execution.Id] = execution;
         foreach (var id in recent.Keys)
             if (id <= execution.Id - CellsKeptForLateOutput) recent.TryRemove(id, out _);
@@ -221,6 +222,9 @@ internal sealed class CellProcess : IAsyncDisposable
                     case ExitingEvent exiting:
                         exitRequestedWith = exiting.Code;
                         break;
+                    case InputNeededEvent needed:
+                        _ = AnswerInputAsync(needed);
+                        break;
                     case UnhandledExceptionEvent thrown:
                         Volatile.Write(ref unhandled, thrown);
                         break;
@@ -240,6 +244,28 @@ internal sealed class CellProcess : IAsyncDisposable
             Kill(process);
         }
         await OnChildGoneAsync();
+    }
+
+    /// <summary>
+    /// Asks the cell's input source for the line it reads, off the reading loop (a person may take
+    /// minutes), and sends the answer down: null (the end of input) when there is no source, the
+    /// cell is over, or the source failed.
+    /// </summary>
+    private async Task AnswerInputAsync(InputNeededEvent needed)
+    {
+        string? line = null;
+        if (recent.TryGetValue(needed.Id, out var execution) && execution.Input is { } input && !execution.Done.Task.IsCompleted)
+        {
+            try
+            {
+                line = await input(needed.Prompt);
+            }
+            catch (Exception error)
+            {
+                lock (errorText) errorText.Append("\ninput for a cell failed: ").Append(error.Message);
+            }
+        }
+        channel.Send(new InputProvidedRequest(needed.Id, line));
     }
 
     private void Reply(int id, CellHostMessage message)

@@ -152,6 +152,18 @@ public sealed class KernelClientTests(KernelClientRun run)
     }
 
     [SkippableFact]
+    public void Console_ReadLine_asks_a_front_end_that_allows_input_and_reads_the_end_of_input_otherwise()
+    {
+        var input = Results["input"]!;
+        var allowed = input["allowed"]!;
+        Assert.Equal("ok", (string?)allowed["status"]);
+        Assert.Equal("name? hello Ada\n", string.Concat(Outputs(allowed, "stream").Select(o => (string?)Content(o)["text"])));
+        var asked = Assert.Single(input["asked"]!.AsArray());
+        Assert.False((bool)asked!["password"]!);
+        Assert.Equal("end of input", (string?)Content(Assert.Single(Outputs(input["not_allowed"], "execute_result")))["data"]!["text/plain"]);
+    }
+
+    [SkippableFact]
     public void A_thread_that_throws_after_its_cell_is_reported_under_that_cell_and_the_next_cell_is_told()
     {
         var outliving = Results["outliving_thread"]!;

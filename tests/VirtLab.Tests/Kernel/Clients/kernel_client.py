@@ -16,10 +16,10 @@ km, kc = start_new_kernel(kernel_name=os.environ.get("VIRTLAB_KERNEL", ".net-vir
 results["start_seconds"] = time.time() - started
 
 
-def execute(code, timeout=300):
+def execute(code, timeout=300, **options):
     outputs = []
     began = time.time()
-    reply = kc.execute_interactive(code, output_hook=lambda m: outputs.append({"type": m["msg_type"], "content": m["content"]}), timeout=timeout)
+    reply = kc.execute_interactive(code, output_hook=lambda m: outputs.append({"type": m["msg_type"], "content": m["content"]}), timeout=timeout, **options)
     return {
         "status": reply["content"]["status"],
         "reply": reply["content"],
@@ -83,6 +83,18 @@ try:
       "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
   time.sleep(3)
   results["wrong_signature"] = {"ran": os.path.exists(os.path.join(workdir, "wrongly-signed-ran.txt")), "after": execute("2 + 2")}
+
+  # Console.ReadLine(): an input_request to a front end that allows input (it types "Ada"), the
+  # end of input at once for one that does not.
+  asked = []
+  def type_ada(message):
+      asked.append(message["content"])
+      kc.input("Ada")
+  results["input"] = {
+      "allowed": execute('Console.Write("name? ");\nConsole.WriteLine("hello " + Console.ReadLine());', allow_stdin=True, stdin_hook=type_ada),
+      "asked": asked,
+      "not_allowed": execute("Console.ReadLine() ?? \"end of input\"", allow_stdin=False),
+  }
 
   # A thread that a cell started throws after that cell ended. Its error goes out on iopub under
   # that cell's request (VS Code shows it there, as with ipykernel's threads); the next cell is
