@@ -108,15 +108,22 @@ public sealed class JupyterKernel
     /// <summary>Reads one message on the poller thread; a refused one is logged and dropped, the kernel lives on.</summary>
     private void Receive(NetMQSocket socket, string name, Channel<JupyterMessage> requests)
     {
+        if (Read(socket, name) is { } request) requests.Writer.TryWrite(request);
+    }
+
+    /// <summary>The next message on <paramref name="socket"/>, signature checked; null (and a log line) if it is refused.</summary>
+    private JupyterMessage? Read(NetMQSocket socket, string name)
+    {
         var frames = new List<byte[]>();
-        if (!socket.TryReceiveMultipartBytes(ref frames)) return;
+        if (!socket.TryReceiveMultipartBytes(ref frames)) return null;
         try
         {
-            requests.Writer.TryWrite(JupyterMessage.Decode(frames, signer));
+            return JupyterMessage.Decode(frames, signer);
         }
         catch (MalformedMessageException refused)
         {
             log.WriteLine($"virtlab kernel: refused a message on {name}: {refused.Message}");
+            return null;
         }
     }
 
@@ -128,21 +135,12 @@ public sealed class JupyterKernel
     /// </summary>
     private void ReceiveInputReply(NetMQSocket socket)
     {
-        var frames = new List<byte[]>();
-        if (!socket.TryReceiveMultipartBytes(ref frames)) return;
-        try
-        {
-            var reply = JupyterMessage.Decode(frames, signer);
-            var asked = reply.ParentHeader["msg_id"] is JsonValue id && id.TryGetValue(out string? text) ? text : linesAsked.Keys.SingleOrDefault();
-            if (reply.Type == "input_reply" && asked is not null && linesAsked.TryRemove(asked, out var waiting))
-                waiting.TrySetResult(reply.Text("value"));
-            else
-                log.WriteLine($"virtlab kernel: ignored a message on stdin: '{reply.Type}' that answers no open input_request");
-        }
-        catch (MalformedMessageException refused)
-        {
-            log.WriteLine($"virtlab kernel: refused a message on stdin: {refused.Message}");
-        }
+        if (Read(socket, "stdin") is not { } reply) return;
+        var asked = reply.ParentHeader["msg_id"] is JsonValue id && id.TryGetValue(out string? text) ? text : linesAsked.Keys.SingleOrDefault();
+        if (reply.Type == "input_reply" && asked is not null && linesAsked.TryRemove(asked, out var waiting))
+            waiting.TrySetResult(reply.Text("value"));
+        else
+            log.WriteLine($"virtlab kernel: ignored a message on stdin: '{reply.Type}' that answers no open input_request");
     }
 
     /// <summary>
