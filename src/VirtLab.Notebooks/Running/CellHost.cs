@@ -273,7 +273,6 @@ public sealed class CellHost
                 if (added.Count > 0) capture.Add(InstalledPackages(added));
             }
             var state = await session.RunAsync(directives.Code, cancellationToken);
-            session.Accept(state);
             if (state.Exception is ThreadInterruptedException || (state.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 throw new ThreadInterruptedException(); // the interrupt woke the cell's own Sleep or Wait
             if (state.Exception is { } exception)

@@ -21,6 +21,11 @@ namespace VirtLab.Notebooks;
 /// that grew by the framework's ~170 assemblies per cell: the child's memory grew quadratically,
 /// about 0.4 MiB per cell at cell 50 and 1.4 MiB at cell 200.
 /// </para>
+/// <para>
+/// Only cells that declare something join the chain. One that declares nothing runs as a
+/// <see cref="CollectibleSubmission"/> on top of it and is unloaded afterwards, since no later cell
+/// can refer to it.
+/// </para>
 /// </summary>
 internal sealed class ScriptSession
 {
@@ -102,42 +107,43 @@ internal sealed class ScriptSession
     public static Type GlobalsType => typeof(NotebookGlobals);
 
     /// <summary>
-    /// Runs the empty first submission that later cells continue from, then compiles and runs a
-    /// throw-away one: the first real compilation costs a second or more of JIT work, which is
+    /// Runs the empty first submission that later cells continue from, then compiles and runs two
+    /// throw-away ones, one kept and one collectible: the first real compilation costs a second or more of JIT work, which is
     /// better paid while the process starts than inside the first cell's timeout.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         state = await CSharpScript.Create("", options, typeof(NotebookGlobals)).RunAsync(globals, cancellationToken);
         await state.ContinueWithAsync("var warmUp = new[] { 1, 2 }.Select(i => i.ToString()).ToList(); warmUp", ContinuationOptions, cancellationToken);
+        await RunAsync("new[] { 1, 2 }.Select(i => i.ToString()).ToList()", cancellationToken); // and the path of a cell that declares nothing
     }
 
     /// <summary>
     /// Compiles and runs one cell after the last accepted one. A compile error throws
     /// <see cref="CompilationErrorException"/>; an exception thrown by the cell's code is returned in
-    /// <see cref="ScriptState.Exception"/>. The caller decides with <see cref="Accept"/> whether the
-    /// next cell continues from the returned state (a cell that timed out is never accepted).
+    /// <see cref="SubmissionResult.Exception"/>. A cell that declares something becomes the state
+    /// later cells continue from, even if it threw: variables it declared before it threw stay
+    /// available, as in the Polyglot kernel. A cell that declares nothing is run as a
+    /// <see cref="CollectibleSubmission"/>, so that the process can forget it.
     /// </summary>
-    public Task<ScriptState<object>> RunAsync(string code, CancellationToken cancellationToken)
+    public async Task<SubmissionResult> RunAsync(string code, CancellationToken cancellationToken)
     {
         var previous = state ?? throw new InvalidOperationException("call StartAsync first");
-        return previous.ContinueWithAsync(code, ContinuationOptions, catchException: _ => true, cancellationToken);
+        var script = previous.Script.ContinueWith(code, ContinuationOptions);
+        // A pending package reference has to ride on a kept submission, or later cells would not see it.
+        if (pendingReferences.Count == 0 && CollectibleSubmission.TryLoad(script, cancellationToken) is { } collectible)
+            return await collectible.RunAsync(previous);
+
+        var next = await script.RunFromAsync(previous, catchException: _ => true, cancellationToken);
+        state = next;
+        // Its submission carries them now, and every later one inherits them. A cell that did not
+        // compile never gets here, so a package added by it still reaches the next cell.
+        pendingReferences.RemoveAll(next.Script.Options.MetadataReferences.Contains);
+        return new SubmissionResult(next.ReturnValue, next.Exception);
     }
 
     /// <summary>The options of a submission after the first: inherited references are not repeated.</summary>
     private ScriptOptions ContinuationOptions => options.WithReferences(pendingReferences);
-
-    /// <summary>
-    /// Makes <paramref name="next"/> the state later cells continue from. Variables a cell declared
-    /// before it threw stay available, as in the kernel.
-    /// </summary>
-    public void Accept(ScriptState<object> next)
-    {
-        state = next;
-        // Its submission carries them now, and every later one inherits them. A cell that did not
-        // compile is never accepted, so a package added by it still reaches the next cell.
-        pendingReferences.RemoveAll(next.Script.Options.MetadataReferences.Contains);
-    }
 
     /// <summary>
     /// Every managed assembly of the running .NET shared framework. Referencing them all is what

@@ -111,31 +111,37 @@ try:
           late = message["content"]
   results["outliving_thread"] = {"late_error": late, "next": execute("1 + 1"), "after": execute("2 + 2")}
 
-  # 200 consecutive executes: the child's memory before and after, both the managed heap that
-  # survives a full GC (what the cells' state keeps) and the process's RSS (what the machine pays).
+  # 200 consecutive executes, twice: of a cell that declares nothing (run collectible, so the
+  # process forgets it) and of a cell that declares a variable (kept: later cells compile on it).
+  # The child's memory before and after each: the managed heap that survives a full GC (what the
+  # cells' state keeps) and the process's RSS (what the machine pays).
   pid = child_pid()
-  for i in range(40):  # past the first cells' JIT and tiering, which are a one-off cost
-      execute(f"var warm{i} = {i};")
   collect = "GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect(); Console.Write(GC.GetTotalMemory(true));"
   def collected_heap_bytes():
       return int(execute(collect)["outputs"][0]["content"]["text"])
   kernel_pid = km.provisioner.process.pid  # the kernel process itself, which never runs a cell
-  before_raw = rss_kib(pid)
-  heap_before = collected_heap_bytes()
-  before = rss_kib(pid)
-  kernel_before = rss_kib(kernel_pid)
-  began = time.time()
-  for i in range(200):
-      execute(f"var value{i} = {i} * 2;\nConsole.WriteLine(value{i});")
-  seconds = time.time() - began
-  after_raw = rss_kib(pid)
-  kernel_after = rss_kib(kernel_pid)
-  heap_after = collected_heap_bytes()
-  results["many"] = {"count": 200, "seconds": seconds, "rss_before_kib": before, "rss_after_kib": rss_kib(pid),
-                     "kernel_rss_before_kib": kernel_before, "kernel_rss_after_kib": kernel_after,
-                     "rss_before_raw_kib": before_raw, "rss_after_raw_kib": after_raw,
-                     "heap_before_bytes": heap_before, "heap_after_bytes": heap_after, "same_child": child_pid() == pid,
-                     "last": execute("value199")}
+  def two_hundred(warm_up, cell, last):
+      for i in range(40):  # past the first cells' JIT and tiering, which are a one-off cost
+          execute(warm_up.format(i=i))
+      before_raw = rss_kib(pid)
+      heap_before = collected_heap_bytes()
+      before = rss_kib(pid)
+      kernel_before = rss_kib(kernel_pid)
+      began = time.time()
+      for i in range(200):
+          execute(cell.format(i=i))
+      seconds = time.time() - began
+      after_raw = rss_kib(pid)
+      kernel_after = rss_kib(kernel_pid)
+      heap_after = collected_heap_bytes()
+      return {"count": 200, "seconds": seconds, "rss_before_kib": before, "rss_after_kib": rss_kib(pid),
+              "kernel_rss_before_kib": kernel_before, "kernel_rss_after_kib": kernel_after,
+              "rss_before_raw_kib": before_raw, "rss_after_raw_kib": after_raw,
+              "heap_before_bytes": heap_before, "heap_after_bytes": heap_after, "same_child": child_pid() == pid,
+              "last": execute(last)}
+  execute("var total = 0;")
+  results["many"] = two_hundred("total -= {i};", "total += {i};\nConsole.WriteLine(total);", "total")
+  results["many_declaring"] = two_hundred("var warm{i} = {i};", "var value{i} = {i} * 2;\nConsole.WriteLine(value{i});", "value199")
 
   # Restart: a new process, an empty state.
   execute("var kept = 1;")
