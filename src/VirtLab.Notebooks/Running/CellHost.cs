@@ -272,15 +272,15 @@ public sealed class CellHost
                 var added = await session.AddPackagesAsync(directives, cancellationToken);
                 if (added.Count > 0) capture.Add(InstalledPackages(added));
             }
-            var state = await session.RunAsync(directives.Code, cancellationToken);
-            if (state.Exception is ThreadInterruptedException || (state.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            var result = await session.RunAsync(directives.Code, cancellationToken);
+            if (result.Exception is ThreadInterruptedException || (result.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 throw new ThreadInterruptedException(); // the interrupt woke the cell's own Sleep or Wait
-            if (state.Exception is { } exception)
+            if (result.Exception is { } exception)
             {
                 capture.Add(ExceptionOutput(exception));
                 return CellStatus.Failed;
             }
-            if (state.ReturnValue is { } value) capture.Add(DisplayedValue.Format(value) with { IsResult = true });
+            if (result.ReturnValue is { } value) capture.Add(DisplayedValue.Format(value) with { IsResult = true });
             return CellStatus.Succeeded;
         }
         catch (CompilationErrorException error)
