@@ -108,8 +108,9 @@ internal sealed class ScriptSession
 
     /// <summary>
     /// Runs the empty first submission that later cells continue from, then compiles and runs two
-    /// throw-away ones, one kept and one collectible: the first real compilation costs a second or more of JIT work, which is
-    /// better paid while the process starts than inside the first cell's timeout.
+    /// throw-away ones, one kept and one collectible: the first real compilation costs a second or
+    /// more of JIT work, which is better paid while the process starts than inside the first cell's
+    /// timeout.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
